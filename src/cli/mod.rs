@@ -1,0 +1,36 @@
+//! The command line: one binary, `cloudatlas`. With no subcommand it opens the explorer window;
+//! each subcommand makes one stage of the pipeline scriptable, testable and measurable.
+
+mod compile;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Turns your AWS study notes into a map you can explore.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cloudatlas",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Notes file or folder to open (the built-in notes when omitted).
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile notes into a knowledge graph; print a summary, optionally write the graph JSON.
+    Compile(compile::CompileArgs),
+}
+
+/// Runs a subcommand. Returns the process exit code.
+pub fn run(command: Command) -> anyhow::Result<i32> {
+    match command {
+        Command::Compile(args) => compile::run(&args),
+    }
+}

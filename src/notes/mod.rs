@@ -1,0 +1,130 @@
+//! Reading notes: a single file or a folder, plain-text outlines and Markdown, into [`Note`]s made
+//! of [`Section`]s with 1-based line ranges.
+//!
+//! Owns: walking the folder, decoding bytes, splitting into sections, Markdown front matter,
+//! `[[wikilinks]]` and `#tags`. Leaves entity mentions, relations and markers to [`crate::extract`].
+//!
+//! Never writes into the notes folder. One bad note never stops a load: every problem becomes a
+//! [`Warning`] naming the file and, where there is one, the line.
+
+mod load;
+mod markdown;
+mod plain;
+
+pub use self::load::{LoadError, LoadOptions, LoadedNotes, load, load_builtin, parse_note};
+
+use serde::{Deserialize, Serialize};
+
+/// How a note is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoteFormat {
+    /// A plain-text outline (`.txt`).
+    Plain,
+    /// Markdown (`.md`, `.markdown`).
+    Markdown,
+}
+
+/// A problem found while reading or compiling notes. Never fatal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// The note's path relative to the notes root (`/` separators); empty when not about a file.
+    pub file: String,
+    /// 1-based line, when the problem has one.
+    pub line: Option<u32>,
+    /// What went wrong, for a person.
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(file: impl Into<String>, line: Option<u32>, message: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// A `[[wikilink]]` in a Markdown note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WikiLink {
+    /// The link target as written, without heading or alias: `note` in `[[note#h|shown]]`.
+    pub target: String,
+    /// The heading part, if any: `h` in `[[note#h]]`.
+    pub heading: Option<String>,
+    /// The shown text, if any: `shown` in `[[note|shown]]`.
+    pub alias: Option<String>,
+    /// 1-based line of the link.
+    pub line: u32,
+    /// `true` for an embed (`![[x.png]]`).
+    pub embed: bool,
+}
+
+/// Markdown front matter that cloudatlas understands.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub aliases: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+/// One section of a note: a heading (or an outline heading line) and the lines under it up to the
+/// next heading of the same or a higher level.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    /// Content-derived id: `file#slug-of-heading-path`, with `~N` appended when the same path
+    /// occurs more than once in a file. Stable across a recompile and edits elsewhere.
+    pub id: String,
+    /// The note's path relative to the notes root.
+    pub file: String,
+    /// The heading text, cleaned of decoration (`CodeDeploy -` → `CodeDeploy`).
+    pub title: String,
+    /// Titles of the enclosing sections, outermost first, then this one.
+    pub heading_path: Vec<String>,
+    /// 1 for a top-level heading, 2 for a sub-heading, and so on; 0 for text before any heading.
+    pub level: u8,
+    /// 1-based first line (the heading line).
+    pub line_start: u32,
+    /// 1-based last line, inclusive. Sections of the same level never overlap.
+    pub line_end: u32,
+    /// Byte range of the section in [`Note::text`], `line_start..=line_end`.
+    pub byte_start: usize,
+    pub byte_end: usize,
+}
+
+/// One note file, decoded and split into sections.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Note {
+    /// Path relative to the notes root (`/` separators); the file name for a single-file load.
+    pub file: String,
+    pub format: NoteFormat,
+    /// The decoded text (invalid UTF-8 replaced, CRLF kept as it was read).
+    pub text: String,
+    /// Title: front matter `title`, else the first heading, else the file stem.
+    pub title: String,
+    pub front_matter: FrontMatter,
+    /// Sections in order of `line_start`; nested sections follow their parent.
+    pub sections: Vec<Section>,
+    pub links: Vec<WikiLink>,
+    /// `#tags` in the body and front matter, without `#`.
+    pub tags: Vec<String>,
+}
+
+impl Note {
+    /// The text of a section of this note.
+    pub fn section_text(&self, section: &Section) -> &str {
+        self.text
+            .get(section.byte_start..section.byte_end)
+            .unwrap_or("")
+    }
+}

@@ -1,0 +1,5 @@
+#![allow(clippy::unwrap_used)]
+//! Integration tests: one test binary, one module per area.
+
+mod compile;
+mod util;
