@@ -295,6 +295,22 @@ mod tests {
     }
 
     #[test]
+    fn every_name_resolves_to_its_own_entry() {
+        let catalog = builtin();
+        for entry in &catalog.entries {
+            for name in entry.all_names() {
+                let found = catalog.resolve(name.text).map(|e| e.id.as_str());
+                assert_eq!(found, Some(entry.id.as_str()), "`{}`", name.text);
+                if name.matching == NameMatch::CaseInsensitive {
+                    let upper = name.text.to_uppercase();
+                    let found = catalog.resolve(&upper).map(|e| e.id.as_str());
+                    assert_eq!(found, Some(entry.id.as_str()), "`{upper}`");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn generic_words_and_wrong_case_abbreviations_do_not_resolve() {
         let catalog = builtin();
         for text in [
