@@ -136,10 +136,14 @@ impl Catalog {
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
-            Catalog::from_ron(CATALOG_RON).unwrap_or_else(|err| {
-                log::error!("built-in catalog: {err}");
-                Catalog::new(Vec::new())
-            })
+            // Validated at build time, so only parse it here (validation would parse it twice).
+            match ron::from_str::<CatalogFile>(CATALOG_RON) {
+                Ok(file) => Catalog::new(file.entries),
+                Err(err) => {
+                    log::error!("built-in catalog: {err}");
+                    Catalog::new(Vec::new())
+                }
+            }
         })
     }
 
