@@ -184,6 +184,15 @@ struct Cleaned<'a> {
 /// ` - long description` part.
 fn clean(text: &str) -> Cleaned<'_> {
     let mut t = text.trim();
+    // Symmetric decoration: `*** VPC ***`, `== S3 ==`, `__Title__`.
+    if let Some(&first) = t.as_bytes().first()
+        && b"*=~_".contains(&first)
+        && t.len() > 2
+        && t.as_bytes()[t.len() - 1] == first
+    {
+        let ch = first as char;
+        t = t.trim_matches(ch).trim();
+    }
     let mut decorated = false;
     let mut colon = false;
     loop {
@@ -303,7 +312,12 @@ fn title_shape_ok(c: &Cleaned<'_>, max_words: usize) -> bool {
     if lower_in(first_word(t), SENTENCE_OPENERS) {
         return false;
     }
-    true
+    // A bare marker (`IMPORTANT !!!`, `NOTE:`) flags the lines after it; it names no topic.
+    const MARKERS: &[&str] = &[
+        "important", "very important", "important note", "note", "notes", "todo", "warning",
+        "imp", "remember", "tip", "tips", "exam tip", "update", "edit",
+    ];
+    !MARKERS.iter().any(|m| m.eq_ignore_ascii_case(t))
 }
 
 /// `true` when the title has a verb that makes it a sentence.
@@ -420,6 +434,15 @@ fn relates_to_topic(title: &str, topic: &str) -> bool {
         .any(|w| stems(topic).filter(capital).any(|p| stem_eq(w, p)))
 }
 
+/// Whether the title has a small function word (`a`, `the`, `of`, `to`, …): a phrase, not a name.
+fn has_function_word(title: &str) -> bool {
+    const FUNCTION: &[&str] = &[
+        "a", "an", "the", "of", "to", "in", "on", "for", "with", "by", "up", "at", "from",
+        "between", "while", "about",
+    ];
+    title.split_whitespace().any(|w| lower_in(w, FUNCTION))
+}
+
 /// Share of the significant words that start with a capital.
 fn caps_ratio(title: &str) -> f32 {
     let mut total = 0u32;
@@ -475,6 +498,7 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
     let mut topic: Option<usize> = None;
     let mut open = Open::None;
     let mut in_part = false;
+    let mut topic_numbered = false;
     let mut after_separator = true;
     let mut prev_blank = true;
     let mut i = 0;
@@ -509,47 +533,60 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
         let next_bullet = bullet_text_start(next_trim).is_some();
 
         let bullet = bullet_text_start(trimmed);
-        if ind == 0 && bullet.is_none() {
-            if let Some(_) = margin_heading(
-                trimmed, was_blank, gap, next_trim, next_ind, next_sep, next_bullet,
-            ) {
-                let c = clean(trimmed);
-                let title = c.title;
-                let level = if after_separator || topic.is_none() {
-                    1
-                } else if in_part {
-                    2
-                } else {
-                    let topic_title = topic.map_or("", |k| out[k].title.as_str());
-                    let topic_line = topic.map_or(0, |k| out[k].line);
-                    let sub = relates_to_topic(title, topic_title)
-                        || names_topic_item(text, lines, topic_line + 1, i, title)
-                        || lower_in(first_word(title), SUB_OPENERS)
-                        || first_word(title).starts_with(|c: char| c.is_ascii_digit())
-                        || has_verb(title)
-                        || (c.colon
-                            && !product_like(first_word(title))
-                            && caps_ratio(title) < 0.5);
-                    if sub { 2 } else { 1 }
-                };
-                let level = if is_part_heading(title) { 1 } else { level };
-                if level == 1 {
-                    topic = Some(out.len());
-                    in_part = is_part_heading(title);
-                    open = Open::None;
-                } else {
-                    open = Open::Margin;
-                }
-                out.push(Heading {
-                    line: i,
-                    level,
-                    title: title.to_owned(),
-                });
-                after_separator = false;
-                i += 1;
-                continue;
+        let numbered = bullet.filter(|_| trimmed.starts_with(|ch: char| ch.is_ascii_digit()));
+        let margin = if ind == 0 && (bullet.is_none() || numbered.is_some()) {
+            margin_heading(
+                trimmed,
+                numbered,
+                was_blank,
+                gap,
+                next_trim,
+                next_ind,
+                next_sep,
+                next_bullet,
+            )
+        } else {
+            None
+        };
+        if let Some(c) = margin {
+            let title = c.title;
+            let level = if after_separator || topic.is_none() || is_part_heading(title) {
+                1
+            } else if in_part {
+                2
+            } else {
+                let topic_title = topic.map_or("", |k| out[k].title.as_str());
+                let topic_line = topic.map_or(0, |k| out[k].line);
+                let sub = relates_to_topic(title, topic_title)
+                    || names_topic_item(text, lines, topic_line + 1, i, title)
+                    || lower_in(first_word(title), SUB_OPENERS)
+                    || first_word(title).starts_with(|ch: char| ch.is_ascii_digit())
+                    || has_verb(title)
+                    || (numbered.is_some() && !topic_numbered)
+                    || (c.colon
+                        && !product_like(first_word(title))
+                        && caps_ratio(title) < 0.5
+                        && has_function_word(title));
+                if sub { 2 } else { 1 }
+            };
+            if level == 1 {
+                topic = Some(out.len());
+                topic_numbered = numbered.is_some();
+                in_part = is_part_heading(title);
+                open = Open::None;
+            } else {
+                open = Open::Margin;
             }
-        } else if topic.is_some() && !after_separator {
+            out.push(Heading {
+                line: i,
+                level,
+                title: title.to_owned(),
+            });
+            after_separator = false;
+            i += 1;
+            continue;
+        }
+        if topic.is_some() && !after_separator && (ind > 0 || bullet.is_some()) {
             let allowed = match open {
                 Open::None => true,
                 Open::Margin => false,
@@ -576,43 +613,59 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
     out
 }
 
-/// Judges a line at the left margin that is not a bullet: `Some(1)` when it is a heading
-/// (the caller decides the final level).
+/// Judges a line at the left margin that is not a symbol bullet (`body` is the line without a
+/// `#` or list-number prefix): the cleaned title when it is a heading.
 #[allow(clippy::too_many_arguments)]
-fn margin_heading(
-    trimmed: &str,
+fn margin_heading<'a>(
+    trimmed: &'a str,
+    numbered: Option<usize>,
     was_blank: bool,
     gap: bool,
     next_trim: &str,
     next_ind: usize,
     next_sep: bool,
     next_bullet: bool,
-) -> Option<u8> {
-    if !was_blank || trimmed.len() > 160 {
+) -> Option<Cleaned<'a>> {
+    if !was_blank || trimmed.len() > 160 || is_code(trimmed) {
         return None;
     }
-    if is_code(trimmed) {
-        return None;
-    }
-    if trimmed.starts_with('#') {
+    if let Some(rest) = trimmed.strip_prefix('#') {
         // `# Title` is a heading only when a blank line follows (a shell comment is followed
         // by its command).
-        let rest = trimmed.trim_start_matches('#');
+        let rest = rest.trim_start_matches('#');
         if !rest.starts_with(' ') || !gap {
             return None;
         }
         let c = clean(rest);
-        return title_shape_ok(&c, 10).then_some(1);
+        return (title_shape_ok(&c, 10) && !has_verb(c.title)).then_some(c);
     }
     if is_yaml_key(trimmed) && next_ind > 0 && looks_like_yaml_entry(next_trim) {
         return None;
     }
-    let c = clean(trimmed);
-    if !title_shape_ok(&c, if c.colon { 12 } else { 10 }) {
+    let body = match numbered {
+        Some(at) => trimmed.get(at..)?,
+        None => trimmed,
+    };
+    let c = clean(body);
+    let max_words = match (numbered.is_some(), c.colon) {
+        (true, _) => 8,
+        (false, false) => 10,
+        (false, true) => 12,
+    };
+    if !title_shape_ok(&c, max_words) {
         return None;
     }
+    if numbered.is_some() {
+        // `1. Networking` is a heading, `1) Create a project` followed by `2) …` a list step.
+        let next_numbered = next_ind == 0
+            && bullet_text_start(next_trim).is_some()
+            && next_trim.starts_with(|ch: char| ch.is_ascii_digit());
+        if next_numbered || has_verb(c.title) || is_definition(c.title) {
+            return None;
+        }
+    }
     let isolated = next_sep;
-    if is_definition(c.title) && !(isolated || (c.described && gap && isolated)) {
+    if is_definition(c.title) && !isolated {
         return None;
     }
     if has_verb(c.title) && !c.colon {
@@ -621,19 +674,19 @@ fn margin_heading(
     if c.described {
         // `CloudWatch Events - used to …` needs an indented continuation or to stand alone.
         let continued = !gap && next_ind > 0;
-        if !(continued || isolated) {
-            return None;
-        }
-        return Some(1);
+        return (continued || isolated).then_some(c);
     }
     if isolated {
-        return (c.title.split_whitespace().count() <= 6).then_some(1);
+        return (c.title.split_whitespace().count() <= 6).then_some(c);
     }
     if gap || next_ind > 0 || next_bullet {
-        return Some(1);
+        return Some(c);
     }
-    // Directly followed by a line at the same indentation: only a lead-in (`Title :`).
-    c.decorated.then_some(1)
+    // Directly followed by a line at the same indentation: a lead-in (`Title :`), or a short
+    // name over a paragraph that reads as prose (a full sentence or a long line).
+    let prose = next_trim.ends_with(['.', '!']) || next_trim.split_whitespace().count() >= 8;
+    let short = c.title.split_whitespace().count() <= 5;
+    (c.decorated || (prose && short && !has_verb(c.title))).then_some(c)
 }
 
 /// Judges a bullet or indented line as a sub-heading: short, capitalised, no definition,
@@ -824,7 +877,7 @@ mod tests {
 
     #[test]
     fn sections_cover_lines_and_trim_blank_ends() {
-        let text = "Notes\n\nIAM -\n- users\n\n\n====\nKMS :\n- keys\n";
+        let text = "Study log\n\nIAM -\n- users\n\n\n====\nKMS :\n- keys\n";
         let mut w = Vec::new();
         let s = sections("n.txt", text, &mut w);
         let got: Vec<(u8, u32, u32)> = s.iter().map(|s| (s.level, s.line_start, s.line_end)).collect();
