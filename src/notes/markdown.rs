@@ -139,7 +139,8 @@ fn front_matter(
     if lines.is_empty() || lines.get(text, 0).trim_start_matches('\u{feff}').trim_end() != "---" {
         return (fm, 0);
     }
-    let Some(close) = (1..lines.len()).find(|&i| matches!(lines.get(text, i).trim_end(), "---" | "..."))
+    let Some(close) =
+        (1..lines.len()).find(|&i| matches!(lines.get(text, i).trim_end(), "---" | "..."))
     else {
         // A `---` on the first line with no closing line is a thematic break.
         return (fm, 0);
@@ -152,7 +153,10 @@ fn front_matter(
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        if let Some(item) = trimmed.strip_prefix("- ").or(if trimmed == "-" { Some("") } else { None })
+        if let Some(item) =
+            trimmed
+                .strip_prefix("- ")
+                .or(if trimmed == "-" { Some("") } else { None })
             && line.starts_with([' ', '\t', '-'])
         {
             if let Some(key) = list_key {
@@ -269,7 +273,11 @@ fn links_and_tags(
             };
             let inner = &text[p + 2..p + 2 + close];
             skip_to = p + 2 + close + 2;
-            if let Some(link) = wikilink(inner, line_no(lines.line_of(p)), p > 0 && bytes[p - 1] == b'!') {
+            if let Some(link) = wikilink(
+                inner,
+                line_no(lines.line_of(p)),
+                p > 0 && bytes[p - 1] == b'!',
+            ) {
                 links.push(link);
             }
         } else if let Some(tag) = tag_at(text, p) {
@@ -286,7 +294,10 @@ fn wikilink(inner: &str, line: u32, embed: bool) -> Option<WikiLink> {
         None => (inner, None),
     };
     let (target, heading) = match target_part.split_once('#') {
-        Some((t, h)) => (t.trim(), Some(h.trim().to_owned()).filter(|h| !h.is_empty())),
+        Some((t, h)) => (
+            t.trim(),
+            Some(h.trim().to_owned()).filter(|h| !h.is_empty()),
+        ),
         None => (target_part.trim(), None),
     };
     if target.is_empty() && heading.is_none() {
@@ -338,7 +349,8 @@ mod tests {
 
     #[test]
     fn atx_and_setext_headings() {
-        let p = parse_str("# S3\n\nbuckets\n\nVersioning\n----------\n\ntext\n\n## MFA delete ##\nx\n");
+        let p =
+            parse_str("# S3\n\nbuckets\n\nVersioning\n----------\n\ntext\n\n## MFA delete ##\nx\n");
         assert_eq!(
             heads(&p),
             [
@@ -353,7 +365,9 @@ mod tests {
 
     #[test]
     fn headings_inside_fences_are_not_headings() {
-        let p = parse_str("# Real\n\n```bash\n# not a heading\necho [[no]] #notag\n```\n\n    # indented code\n");
+        let p = parse_str(
+            "# Real\n\n```bash\n# not a heading\necho [[no]] #notag\n```\n\n    # indented code\n",
+        );
         assert_eq!(heads(&p), [(1, 1, 8, "Real".to_owned())]);
         assert!(p.links.is_empty());
         assert!(p.tags.is_empty());
@@ -372,7 +386,10 @@ mod tests {
         );
         assert_eq!(p.links[0].line, 4);
         let text = "intro\r\n\r\n# A\r\ntext [[B]]\r\n\r\n# C\r\n";
-        assert_eq!(&text[p.sections[1].byte_start..p.sections[1].byte_end], "# A\r\ntext [[B]]");
+        assert_eq!(
+            &text[p.sections[1].byte_start..p.sections[1].byte_end],
+            "# A\r\ntext [[B]]"
+        );
     }
 
     #[test]
@@ -390,7 +407,12 @@ mod tests {
                 &["λ", "functions"],
                 &["serverless"],
             ),
-            ("---\ntags: aws, iam\nalias: IAM\n---\n", None, &["IAM"], &["aws", "iam"]),
+            (
+                "---\ntags: aws, iam\nalias: IAM\n---\n",
+                None,
+                &["IAM"],
+                &["aws", "iam"],
+            ),
             ("---\ntags: aws #exam\n---\n", None, &[], &["aws", "exam"]),
             // Not front matter: not on the first line, or never closed.
             ("\n---\ntitle: x\n---\n", None, &[], &[]),
@@ -413,11 +435,21 @@ mod tests {
 
     #[test]
     fn wikilink_forms() {
-        let p = parse_str("See [[S3]], [[IAM|roles]] and [[VPC#Subnets]].\n![[diagram.png]]\n[[#Local]] [[]] [not]\n");
+        let p = parse_str(
+            "See [[S3]], [[IAM|roles]] and [[VPC#Subnets]].\n![[diagram.png]]\n[[#Local]] [[]] [not]\n",
+        );
         let got: Vec<(&str, Option<&str>, Option<&str>, u32, bool)> = p
             .links
             .iter()
-            .map(|l| (l.target.as_str(), l.heading.as_deref(), l.alias.as_deref(), l.line, l.embed))
+            .map(|l| {
+                (
+                    l.target.as_str(),
+                    l.heading.as_deref(),
+                    l.alias.as_deref(),
+                    l.line,
+                    l.embed,
+                )
+            })
             .collect();
         assert_eq!(
             got,

@@ -119,7 +119,11 @@ pub fn build_sections(
     }
     // For each heading, the line of the next heading of the same or a higher level: one pass
     // from the end, remembering the next line seen at each level.
-    let max_level = headings.iter().map(|h| usize::from(h.level)).max().unwrap_or(0);
+    let max_level = headings
+        .iter()
+        .map(|h| usize::from(h.level))
+        .max()
+        .unwrap_or(0);
     let mut next_at = vec![n; max_level + 1];
     let mut ends = vec![n; headings.len()];
     for (k, h) in headings.iter().enumerate().rev() {
