@@ -622,7 +622,28 @@ enum Open {
 
 /// Finds the outline's headings.
 fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
+    let mut gaps = GapStats::default();
+    let first = headings_pass(text, lines, false, &mut gaps);
+    // An author who leaves two or more blank lines before most topics and one before a few
+    // headings is using the single blank line for sub-headings: read it that way.
+    if gaps.wide >= 4 && gaps.wide >= gaps.narrow && gaps.narrow > 0 {
+        headings_pass(text, lines, true, &mut GapStats::default())
+    } else {
+        first
+    }
+}
+
+/// How many level-1 headings (not right after a separator, not the first) follow two or more
+/// blank lines (`wide`) or exactly one (`narrow`).
+#[derive(Default)]
+struct GapStats {
+    wide: usize,
+    narrow: usize,
+}
+
+fn headings_pass(text: &str, lines: &Lines, gap_style: bool, gaps: &mut GapStats) -> Vec<Heading> {
     let n = lines.len();
+    let mut blank_run = 0usize;
     let mut out: Vec<Heading> = Vec::new();
     // Current level-1 topic: index into `out`, and the first line of its body.
     let mut topic: Option<usize> = None;
@@ -636,6 +657,7 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
         let line = lines.get(text, i);
         if is_blank(line) {
             prev_blank = true;
+            blank_run += 1;
             i += 1;
             continue;
         }
@@ -649,7 +671,9 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
         }
         let (ind, _) = indent(line);
         let was_blank = prev_blank;
+        let blanks_before = blank_run;
         prev_blank = false;
+        blank_run = 0;
         // The next non-blank line, and whether a blank line comes between.
         let mut j = i + 1;
         while j < n && is_blank(lines.get(text, j)) {
@@ -692,6 +716,7 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
                     || lower_in(first_word(title), SUB_OPENERS)
                     || first_word(title).starts_with(|ch: char| ch.is_ascii_digit())
                     || has_verb(title)
+                    || (gap_style && blanks_before == 1)
                     || (numbered.is_some() && !topic_numbered)
                     || (c.colon
                         && !product_like(first_word(title))
@@ -699,6 +724,13 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
                         && has_function_word(title));
                 if sub { 2 } else { 1 }
             };
+            if level == 1 && topic.is_some() && !after_separator {
+                if blanks_before >= 2 {
+                    gaps.wide += 1;
+                } else {
+                    gaps.narrow += 1;
+                }
+            }
             if level == 1 {
                 topic = Some(out.len());
                 topic_numbered = numbered.is_some();
@@ -1021,6 +1053,32 @@ mod tests {
                 .collect();
             assert_eq!(got, want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn wide_gaps_between_topics_make_single_gaps_sub_headings() {
+        let mut text = String::new();
+        for (k, topic) in [
+            "Amazon SQS",
+            "Amazon SNS",
+            "AWS Glue",
+            "Amazon Athena",
+            "AWS Batch",
+        ]
+        .iter()
+        .enumerate()
+        {
+            text.push_str(&format!("\n\n{topic}\n- what it does\n"));
+            if k % 2 == 0 {
+                text.push_str("\nLimits :\n- some\n");
+            }
+        }
+        let got = heads(&text);
+        let levels: Vec<u8> = got.iter().map(|h| h.1).collect();
+        assert_eq!(levels, [1, 2, 1, 1, 2, 1, 1, 2], "{got:?}");
+        // With one blank line everywhere there is no such signal: all topics stay level 1.
+        let flat = "SQS -\n- queues\n\nSNS -\n- topics\n\nGlue -\n- crawlers\n";
+        assert!(heads(flat).iter().all(|h| h.1 == 1));
     }
 
     #[test]
