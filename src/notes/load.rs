@@ -239,7 +239,8 @@ fn decode_utf16(bytes: &[u8]) -> Option<String> {
     )
 }
 
-/// Binary when the first 8 KiB hold several NUL bytes or many control characters.
+/// Binary when the first 8 KiB hold several NUL bytes (more than one in a hundred, or more than
+/// eight) or when one byte in ten is a control character.
 fn looks_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
     if head.is_empty() {
@@ -250,7 +251,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C | 0x1B | 0))
         .count();
-    nul > 8 || nul * 100 > head.len() || (nul + control) * 10 > head.len()
+    nul > 8 || (nul > 1 && nul * 100 > head.len()) || (nul + control) * 10 > head.len()
 }
 
 /// 1-based line of byte `at`.
