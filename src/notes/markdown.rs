@@ -230,7 +230,7 @@ fn unquote(v: &str) -> &str {
 
 fn dedup_tags(mut tags: Vec<String>) -> Vec<String> {
     tags.retain(|t| !t.is_empty());
-    tags.sort_by(|a, b| a.to_lowercase().cmp(&b.to_lowercase()).then(a.cmp(b)));
+    tags.sort_by_cached_key(|t| (t.to_lowercase(), t.clone()));
     tags.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     tags
 }

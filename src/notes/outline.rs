@@ -131,8 +131,9 @@ pub fn build_sections(
         ends[k] = next_at[..=level].iter().copied().min().unwrap_or(n);
         next_at[level] = h.line.min(n);
     }
-    let mut stack: Vec<(u8, String)> = Vec::new();
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    // (level, title, slug of the path up to and including this heading)
+    let mut stack: Vec<(u8, String, String)> = Vec::new();
+    let mut seen: HashMap<String, u32, BuildFnv> = HashMap::default();
     for (k, h) in headings.iter().enumerate() {
         if h.line >= n {
             continue;
@@ -141,16 +142,16 @@ pub fn build_sections(
         let next = ends[k];
         let last = next.saturating_sub(1).max(h.line);
         let end = trim_end(text, lines, h.line, last, is_filler);
-        while stack.last().is_some_and(|(lvl, _)| *lvl >= h.level) {
+        while stack.last().is_some_and(|(lvl, _, _)| *lvl >= h.level) {
             stack.pop();
         }
-        stack.push((h.level, h.title.clone()));
-        let path: Vec<String> = stack.iter().map(|(_, t)| t.clone()).collect();
-        let slug = path
-            .iter()
-            .map(|t| crate::util::slug(t))
-            .collect::<Vec<_>>()
-            .join("/");
+        let own = crate::util::slug(&h.title);
+        let slug = match stack.last() {
+            Some((_, _, parent)) => format!("{parent}/{own}"),
+            None => own,
+        };
+        stack.push((h.level, h.title.clone(), slug.clone()));
+        let path: Vec<String> = stack.iter().map(|(_, t, _)| t.clone()).collect();
         let count = seen.entry(slug.clone()).or_insert(0);
         *count += 1;
         let slug = if *count > 1 {
@@ -210,6 +211,31 @@ fn make_section(
         line_end: line_no(end),
         byte_start,
         byte_end,
+    }
+}
+
+/// FNV-1a: section ids are short strings hashed once each; SipHash's DoS resistance buys
+/// nothing here.
+#[derive(Clone, Copy, Default)]
+struct BuildFnv;
+
+struct Fnv(u64);
+
+impl std::hash::BuildHasher for BuildFnv {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }
 

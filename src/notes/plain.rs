@@ -756,7 +756,7 @@ fn headings_pass(text: &str, lines: &Lines, gap_style: bool, gaps: &mut GapStats
             };
             if allowed
                 && let Some(title) =
-                    indented_heading(trimmed, bullet, ind, gap, next_trim, next_ind, next_bullet)
+                    indented_heading(trimmed, bullet, ind, next_trim, next_ind, next_bullet)
             {
                 out.push(Heading {
                     line: i,
@@ -788,7 +788,13 @@ fn margin_heading<'a>(
     next_sep: bool,
     next_bullet: bool,
 ) -> Option<Cleaned<'a>> {
-    if !was_blank || trimmed.len() > 160 || is_code(trimmed) {
+    // Cheap shape checks first: most lines fail here without any searching.
+    let first = trimmed.chars().next()?;
+    if !was_blank
+        || trimmed.len() > 160
+        || !(first.is_uppercase() || first.is_ascii_digit() || "*=~_#".contains(first))
+        || is_code(trimmed)
+    {
         return None;
     }
     if let Some(rest) = trimmed.strip_prefix('#') {
@@ -858,18 +864,26 @@ fn indented_heading<'a>(
     trimmed: &'a str,
     bullet: Option<usize>,
     ind: usize,
-    gap: bool,
     next_trim: &str,
     next_ind: usize,
     next_bullet: bool,
 ) -> Option<&'a str> {
-    if is_code(trimmed) || trimmed.starts_with('#') {
-        return None;
-    }
     let body = match bullet {
         Some(at) => trimmed.get(at..)?,
         None => trimmed,
     };
+    // Cheap checks first: a capital, a short line and a block that could belong to it.
+    let first = body.chars().next()?;
+    let deeper = next_ind > ind && !next_trim.is_empty();
+    let could_lead = bullet.is_none() && next_bullet && next_ind >= ind;
+    if !(first.is_uppercase() || first.is_ascii_digit())
+        || body.len() > 100
+        || !(deeper || could_lead)
+        || is_code(trimmed)
+        || trimmed.starts_with('#')
+    {
+        return None;
+    }
     if is_yaml_key(body) && looks_like_yaml_entry(next_trim) {
         return None;
     }
@@ -885,11 +899,7 @@ fn indented_heading<'a>(
     if has_verb(c.title) && (bullet.is_some() || !c.colon) {
         return None;
     }
-    if next_trim.is_empty() {
-        return None;
-    }
-    let deeper = next_ind > ind && !(gap && next_ind <= ind);
-    let lead_in = bullet.is_none() && c.decorated && next_bullet && next_ind >= ind;
+    let lead_in = could_lead && c.decorated;
     if deeper && !is_code(next_trim) || lead_in {
         Some(c.title)
     } else {
