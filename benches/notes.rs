@@ -21,7 +21,7 @@ fn outline(bytes: usize) -> String {
         out.push_str("\tResources:\n\t  Bucket:\n\t    Type: AWS::S3::Bucket\n\n");
         out.push_str("\t-> Viewer request :\n\t\truns before the cache\n\n");
         out.push_str("A long line of prose that goes on about how the service behaves when things fail, and what to do then.\n");
-        if k % 7 == 0 {
+        if k.is_multiple_of(7) {
             out.push_str("\n==========================================\n");
         }
         k += 1;

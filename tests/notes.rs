@@ -131,7 +131,7 @@ fn binary_files_are_skipped_and_stray_nuls_are_read() {
     binary.extend(std::iter::repeat_n(0u8, 200));
     binary.extend((0u8..32).cycle().take(500));
     dir.create("blob.md", binary);
-    dir.create("nul.txt", b"IAM -\n- roles\0 and users\n".to_vec());
+    dir.create("nul.txt", b"IAM -\n- roles\0 and users\n");
     let loaded = load(dir.path());
     let files: Vec<&str> = loaded.notes.iter().map(|n| n.file.as_str()).collect();
     assert_eq!(files, ["nul.txt"]);

@@ -394,7 +394,8 @@ mod tests {
 
     #[test]
     fn front_matter_forms() {
-        let cases: &[(&str, Option<&str>, &[&str], &[&str])] = &[
+        type Case<'a> = (&'a str, Option<&'a str>, &'a [&'a str], &'a [&'a str]);
+        let cases: &[Case<'_>] = &[
             (
                 "---\ntitle: Amazon S3\naliases: [S3, \"Simple Storage\"]\ntags: [aws, storage]\n---\n# x\n",
                 Some("Amazon S3"),
@@ -438,7 +439,8 @@ mod tests {
         let p = parse_str(
             "See [[S3]], [[IAM|roles]] and [[VPC#Subnets]].\n![[diagram.png]]\n[[#Local]] [[]] [not]\n",
         );
-        let got: Vec<(&str, Option<&str>, Option<&str>, u32, bool)> = p
+        type Link<'a> = (&'a str, Option<&'a str>, Option<&'a str>, u32, bool);
+        let got: Vec<Link<'_>> = p
             .links
             .iter()
             .map(|l| {

@@ -133,7 +133,8 @@ pub fn build_sections(
     }
     // (level, title, slug of the path up to and including this heading)
     let mut stack: Vec<(u8, String, String)> = Vec::new();
-    let mut seen: HashMap<String, u32, BuildFnv> = HashMap::default();
+    let mut seen: HashMap<String, u32, BuildFnv> =
+        HashMap::with_capacity_and_hasher(headings.len(), BuildFnv);
     for (k, h) in headings.iter().enumerate() {
         if h.line >= n {
             continue;

@@ -125,130 +125,130 @@ fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
 
 /// Words that open a sentence rather than a title.
 const SENTENCE_OPENERS: &[&str] = &[
-    "so",
-    "and",
-    "but",
-    "or",
-    "then",
+    "after",
+    "all",
     "also",
+    "although",
+    "and",
+    "as",
+    "basically",
     "because",
+    "before",
+    "both",
+    "but",
+    "check",
+    "click",
+    "e.g",
+    "each",
+    "eg",
+    "even",
+    "every",
+    "go",
+    "hence",
+    "here",
+    "however",
+    "i",
+    "i'm",
+    "i.e",
+    "ie",
+    "if",
     "it",
     "it's",
     "its",
-    "we",
-    "we'll",
-    "i",
-    "i'm",
-    "you",
-    "they",
-    "this",
-    "these",
-    "those",
-    "there",
-    "here",
-    "now",
-    "otherwise",
-    "therefore",
-    "however",
-    "hence",
-    "thus",
-    "basically",
-    "e.g",
-    "eg",
-    "i.e",
-    "ie",
-    "note",
-    "nb",
-    "ps",
-    "refer",
-    "see",
-    "check",
-    "login",
-    "click",
-    "run",
-    "go",
-    "once",
-    "after",
-    "before",
-    "since",
-    "if",
-    "as",
-    "while",
-    "although",
-    "though",
     "just",
     "let's",
     "lets",
-    "please",
-    "todo",
+    "like",
+    "login",
     "maybe",
-    "probably",
-    "both",
-    "all",
-    "each",
-    "every",
-    "only",
-    "even",
-    "still",
-    "yes",
+    "nb",
     "no",
+    "not",
+    "note",
+    "now",
     "ok",
     "okay",
-    "voila",
-    "like",
+    "once",
+    "only",
+    "or",
+    "otherwise",
+    "please",
+    "probably",
+    "ps",
+    "refer",
+    "run",
     "same",
-    "not",
+    "see",
+    "since",
+    "so",
+    "still",
+    "then",
+    "there",
+    "therefore",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "thus",
+    "todo",
+    "voila",
+    "we",
+    "we'll",
+    "while",
+    "yes",
+    "you",
 ];
 
 /// Words that make a line a sentence (a verb), unless it is a lead-in ending in `:`.
 const VERBS: &[&str] = &[
-    "is", "are", "was", "were", "be", "been", "being", "should", "can", "could", "will", "would",
-    "must", "may", "might", "shall", "does", "do", "did", "has", "have", "had", "isn't", "aren't",
-    "can't", "cannot", "won't", "don't", "doesn't",
+    "are", "aren't", "be", "been", "being", "can", "can't", "cannot", "could", "did", "do", "does",
+    "doesn't", "don't", "had", "has", "have", "is", "isn't", "may", "might", "must", "shall",
+    "should", "was", "were", "will", "won't", "would",
 ];
 
 /// Words that open a sub-heading of the current topic (`To create a service :`).
 const SUB_OPENERS: &[&str] = &[
-    "to",
-    "the",
-    "when",
-    "how",
-    "what",
-    "why",
-    "where",
-    "which",
-    "for",
     "a",
     "an",
-    "things",
-    "steps",
-    "ways",
-    "types",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "some",
-    "other",
+    "configuring",
+    "creating",
     "difference",
     "differences",
     "example",
     "examples",
-    "practical",
-    "overview",
-    "setting",
-    "creating",
-    "configuring",
-    "using",
+    "five",
+    "for",
+    "four",
+    "how",
     "important",
+    "other",
+    "overview",
+    "practical",
+    "setting",
+    "six",
+    "some",
+    "steps",
+    "the",
+    "things",
+    "three",
+    "to",
+    "two",
+    "types",
     "use",
+    "using",
+    "ways",
+    "what",
+    "when",
+    "where",
+    "which",
+    "why",
 ];
 
 /// Words that never link a sub-heading to its topic.
 const STOP_STEMS: &[&str] = &[
-    "aws", "amazon", "the", "and", "for", "with", "using", "from", "into", "via", "vs", "new",
-    "how", "what", "service", "type", "are", "not", "its", "use", "used", "our", "your",
+    "amazon", "and", "are", "aws", "for", "from", "how", "into", "its", "new", "not", "our",
+    "service", "the", "type", "use", "used", "using", "via", "vs", "what", "with", "your",
 ];
 
 /// Marker words people append to headings; stripped from titles.
@@ -267,9 +267,19 @@ fn first_word(title: &str) -> &str {
     title.split_whitespace().next().unwrap_or("")
 }
 
+/// Whether `word` (ASCII case-insensitive, trailing `:,.;` ignored) is in `list`, a sorted list
+/// of lowercase words (checked by a test).
 fn lower_in(word: &str, list: &[&str]) -> bool {
-    let w = word.trim_end_matches([':', ',', '.', ';']);
-    list.iter().any(|x| x.eq_ignore_ascii_case(w))
+    let w = word.trim_end_matches([':', ',', '.', ';']).as_bytes();
+    let mut buf = [0u8; 24];
+    if w.is_empty() || w.len() > buf.len() {
+        return false;
+    }
+    for (d, s) in buf.iter_mut().zip(w) {
+        *d = s.to_ascii_lowercase();
+    }
+    let key = &buf[..w.len()];
+    list.binary_search_by(|x| x.as_bytes().cmp(key)).is_ok()
 }
 
 /// The result of stripping a heading line of its decoration.
@@ -567,8 +577,8 @@ fn relates_to_topic(title: &str, topic: &str) -> bool {
 /// Whether the title has a small function word (`a`, `the`, `of`, `to`, …): a phrase, not a name.
 fn has_function_word(title: &str) -> bool {
     const FUNCTION: &[&str] = &[
-        "a", "an", "the", "of", "to", "in", "on", "for", "with", "by", "up", "at", "from",
-        "between", "while", "about",
+        "a", "about", "an", "at", "between", "by", "for", "from", "in", "of", "on", "the", "to",
+        "up", "while", "with",
     ];
     title.split_whitespace().any(|w| lower_in(w, FUNCTION))
 }
@@ -937,6 +947,18 @@ mod tests {
     }
 
     #[test]
+    fn word_lists_are_sorted_lowercase() {
+        let lists: [&[&str]; 4] = [SENTENCE_OPENERS, VERBS, SUB_OPENERS, STOP_STEMS];
+        for list in lists {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+            assert!(list.iter().all(|w| w.to_ascii_lowercase() == *w));
+        }
+        assert!(lower_in("So,", SENTENCE_OPENERS));
+        assert!(lower_in("WHEN", SUB_OPENERS));
+        assert!(!lower_in("Kinesis", SUB_OPENERS));
+    }
+
+    #[test]
     fn cleans_decorated_titles() {
         let cases = [
             ("CodeDeploy -", "CodeDeploy"),
@@ -992,7 +1014,8 @@ mod tests {
     #[test]
     fn heading_shapes_table() {
         // (text, expected headings as (line, level, title))
-        let cases: &[(&str, &[(usize, u8, &str)])] = &[
+        type Case<'a> = (&'a str, &'a [(usize, u8, &'a str)]);
+        let cases: &[Case<'_>] = &[
             (
                 "Amazon SQS\n\n - queues messages\n",
                 &[(1, 1, "Amazon SQS")],
