@@ -88,6 +88,21 @@ fn parse(c: &mut Criterion) {
                 .len()
         });
     });
+    // Any notes file named by NOTES_BENCH_FILE (e.g. a seed outline kept outside the repo).
+    if let Some(path) = std::env::var_os("NOTES_BENCH_FILE") {
+        let path = std::path::PathBuf::from(path);
+        let loaded = notes::load(&path, &notes::LoadOptions::default()).expect("NOTES_BENCH_FILE");
+        let bytes: usize = loaded.notes.iter().map(|n| n.text.len()).sum();
+        group.throughput(Throughput::Bytes(bytes as u64));
+        group.sample_size(50);
+        group.bench_function("load_and_parse_file", |b| {
+            b.iter(|| {
+                notes::load(&path, &notes::LoadOptions::default())
+                    .map(|l| l.notes.len())
+                    .unwrap_or(0)
+            });
+        });
+    }
     group.finish();
 }
 
