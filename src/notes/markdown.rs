@@ -23,6 +23,19 @@ pub struct Parsed {
 
 /// Parses a Markdown note.
 pub fn parse(file: &str, text: &str, warnings: &mut Vec<Warning>) -> Parsed {
+    parse_in_chunks(file, text, warnings, CHUNK_BYTES)
+}
+
+/// pulldown-cmark builds a tree of the whole input before the first event; a huge note is cut
+/// into pieces of about this size at headings, so memory stays bounded.
+const CHUNK_BYTES: usize = 1 << 20;
+
+fn parse_in_chunks(
+    file: &str,
+    text: &str,
+    warnings: &mut Vec<Warning>,
+    chunk_bytes: usize,
+) -> Parsed {
     let lines = Lines::new(text);
     let (front_matter, body_line) = front_matter(file, text, &lines, warnings);
     let body_start = if body_line < lines.len() {
@@ -39,7 +52,15 @@ pub fn parse(file: &str, text: &str, warnings: &mut Vec<Warning>) -> Parsed {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+    let events = chunks(body, chunk_bytes)
+        .into_iter()
+        .flat_map(|(from, to)| {
+            let piece = body.get(from..to).unwrap_or("");
+            Parser::new_ext(piece, options)
+                .into_offset_iter()
+                .map(move |(event, range)| (event, range.start + from..range.end + from))
+        });
+    for (event, range) in events {
         let (start, end) = (range.start + body_start, range.end + body_start);
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
@@ -91,6 +112,58 @@ pub fn parse(file: &str, text: &str, warnings: &mut Vec<Warning>) -> Parsed {
         links,
         tags,
     }
+}
+
+/// Cuts `body` into `(start, end)` pieces of at least `target` bytes, each (but the first)
+/// starting at an ATX heading at the left margin outside fenced code and HTML comments: a
+/// place where CommonMark starts a new block whatever came before.
+fn chunks(body: &str, target: usize) -> Vec<(usize, usize)> {
+    let bytes = body.as_bytes();
+    if bytes.len() <= target {
+        return vec![(0, bytes.len())];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut fence: Option<(u8, usize)> = None;
+    let mut in_comment = false;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |e| pos + e + 1);
+        let line = &bytes[pos..end];
+        let is_atx = line.first() == Some(&b'#') && {
+            let hashes = line.iter().take_while(|&&b| b == b'#').count();
+            hashes <= 6 && matches!(line.get(hashes), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+        };
+        if is_atx && fence.is_none() && !in_comment && pos - start >= target {
+            out.push((start, pos));
+            start = pos;
+        }
+        let lead = line.iter().take_while(|&&b| b == b' ').count();
+        if lead <= 3 {
+            let rest = &line[lead..];
+            let mark = rest.first().copied().filter(|b| matches!(b, b'`' | b'~'));
+            let run = mark.map_or(0, |m| rest.iter().take_while(|&&b| b == m).count());
+            match (fence, mark) {
+                (Some((m, n)), Some(c)) if c == m && run >= n => {
+                    if rest[run..].iter().all(u8::is_ascii_whitespace) {
+                        fence = None;
+                    }
+                }
+                (None, Some(c)) if run >= 3 => fence = Some((c, run)),
+                _ => {}
+            }
+        }
+        if fence.is_none() {
+            if let Some(open) = memchr::memmem::find(line, b"<!--") {
+                in_comment = memchr::memmem::find(&line[open..], b"-->").is_none();
+            } else if in_comment && memchr::memmem::find(line, b"-->").is_some() {
+                in_comment = false;
+            }
+        }
+        pos = end;
+    }
+    out.push((start, bytes.len()));
+    out
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -478,6 +551,23 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(parse_str(text).tags, *want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn chunked_parse_equals_whole_parse() {
+        let doc = "---\ntitle: T\n---\n# One\ntext [[A]] #x\n\n```md\n# fenced heading\n[[no]]\n```\n\n## Two\n- item\n<!--\n# commented\n-->\n\nSet\n===\n\n~~~~\n# tilde fence\n~~~\n~~~~\n# Three\n\n    # indented code\n#tag [[B|b]]\n";
+        let mut w1 = Vec::new();
+        let whole = parse_in_chunks("d.md", doc, &mut w1, usize::MAX);
+        for target in [0, 1, 10, 40] {
+            let mut w2 = Vec::new();
+            let split = parse_in_chunks("d.md", doc, &mut w2, target);
+            assert_eq!(split.sections, whole.sections, "target {target}");
+            assert_eq!(split.links, whole.links);
+            assert_eq!(split.tags, whole.tags);
+        }
+        let titles: Vec<&str> = whole.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["One", "Two", "Set", "Three"]);
+        assert!(chunks(doc, 1).len() >= 3);
     }
 
     #[test]
