@@ -144,10 +144,10 @@ fn chunks(body: &str, target: usize) -> Vec<(usize, usize)> {
             let mark = rest.first().copied().filter(|b| matches!(b, b'`' | b'~'));
             let run = mark.map_or(0, |m| rest.iter().take_while(|&&b| b == m).count());
             match (fence, mark) {
-                (Some((m, n)), Some(c)) if c == m && run >= n => {
-                    if rest[run..].iter().all(u8::is_ascii_whitespace) {
-                        fence = None;
-                    }
+                (Some((m, n)), Some(c))
+                    if c == m && run >= n && rest[run..].iter().all(u8::is_ascii_whitespace) =>
+                {
+                    fence = None;
                 }
                 (None, Some(c)) if run >= 3 => fence = Some((c, run)),
                 _ => {}
