@@ -811,7 +811,8 @@ fn margin_heading<'a>(
         // `# Title` is a heading only when a blank line follows (a shell comment is followed
         // by its command).
         let rest = rest.trim_start_matches('#');
-        if !rest.starts_with(' ') || !gap {
+        let prose_next = next_ind == 0 && next_trim.starts_with(char::is_uppercase);
+        if !rest.starts_with(' ') || !(gap || prose_next) {
             return None;
         }
         let c = clean(rest);
@@ -1034,6 +1035,11 @@ mod tests {
             ("Resources:\n  Bucket:\n    Type: x\n", &[]),
             ("We can do this :\n- x\n", &[]),
             ("aws s3 ls\n\nmore\n", &[]),
+            // Markdown-style headings in a text file; shell comments are not headings.
+            (
+                "## Amazon MQ\nManaged brokers.\n\n# list queues\naws sqs list-queues\n",
+                &[(1, 1, "Amazon MQ")],
+            ),
             // Sub-heading opened like a sentence, and one that extends the topic's title.
             (
                 "Amazon Kinesis\n- streams\n\nTo create a stream :\n\t- name it\n\nAmazon Kinesis Firehose:\n- delivery\n",
