@@ -9,9 +9,13 @@
 
 mod load;
 mod markdown;
+mod outline;
 mod plain;
 
-pub use self::load::{LoadError, LoadOptions, LoadedNotes, load, load_builtin, parse_note};
+pub use self::load::{
+    LoadError, LoadOptions, LoadProgress, LoadedNotes, load, load_builtin, load_with_progress,
+    parse_note,
+};
 
 use serde::{Deserialize, Serialize};
 
