@@ -110,7 +110,16 @@ impl QuadTree {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn build(&mut self, cell: usize, start: usize, end: usize, gx: f32, gy: f32, half: f32, depth: u32) {
+    fn build(
+        &mut self,
+        cell: usize,
+        start: usize,
+        end: usize,
+        gx: f32,
+        gy: f32,
+        half: f32,
+        depth: u32,
+    ) {
         let count = end - start;
         if count <= LEAF_SIZE || depth >= MAX_DEPTH {
             let (mut m, mut sx, mut sy) = (0.0f32, 0.0f32, 0.0f32);
@@ -140,7 +149,12 @@ impl QuadTree {
         let high = mid + partition(&mut pts[mid..], |p| p.y < gy);
         let bounds = [start, start + low, start + mid, start + high, end];
         let q = 0.5 * half;
-        let centres = [(gx - q, gy - q), (gx - q, gy + q), (gx + q, gy - q), (gx + q, gy + q)];
+        let centres = [
+            (gx - q, gy - q),
+            (gx - q, gy + q),
+            (gx + q, gy - q),
+            (gx + q, gy + q),
+        ];
         let first = self.cells.len();
         let mut children = 0;
         for k in 0..4 {
@@ -271,7 +285,14 @@ impl TreeRef<'_> {
     }
 
     /// A leaf at the depth limit with many points in it: treat the others as one mass.
-    fn crowded_leaf(&self, p: &Point, cell: &Cell, pts: &[Point], params: &PassParams, acc: &mut [f32; 4]) {
+    fn crowded_leaf(
+        &self,
+        p: &Point,
+        cell: &Cell,
+        pts: &[Point],
+        params: &PassParams,
+        acc: &mut [f32; 4],
+    ) {
         let mine = pts.iter().any(|q| q.index == p.index);
         let other_mass = if mine { cell.mass - p.mass } else { cell.mass };
         if other_mass <= 0.0 {
@@ -396,7 +417,9 @@ mod tests {
         let n = 500;
         let mut s = 7u64;
         let mut next = || {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((s >> 33) as f32 / (1u64 << 31) as f32) * 100.0
         };
         let xs: Vec<f32> = (0..n).map(|_| next()).collect();
