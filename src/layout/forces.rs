@@ -202,7 +202,7 @@ fn step(s: &mut Scratch, p: &StepParams, graph: &mut SimGraph, dt: f32) {
         let mut dx = s.xs[b] + s.vx[b] - s.xs[a] - s.vx[a];
         let mut dy = s.ys[b] + s.vy[b] - s.ys[a] - s.vy[a];
         let mut l2 = dx * dx + dy * dy;
-        if !(l2 > 1e-12 * length * length) {
+        if l2.is_nan() || l2 <= 1e-12 * length * length {
             let (jx, jy) = jiggle(a as u32, b as u32);
             dx = jx * 1e-6 * length;
             dy = jy * 1e-6 * length;
@@ -239,7 +239,7 @@ fn step(s: &mut Scratch, p: &StepParams, graph: &mut SimGraph, dt: f32) {
         let mut vx = (s.vx[i] - (x - cx) * g) * keep;
         let mut vy = (s.vy[i] - (y - cy) * g) * keep;
         let speed2 = vx * vx + vy * vy;
-        if !(speed2 <= max_step * max_step) {
+        if speed2.is_nan() || speed2 > max_step * max_step {
             // Too fast (or not finite): cap the step, or stop the node if it is garbage.
             let f = if speed2.is_finite() {
                 max_step / speed2.sqrt()

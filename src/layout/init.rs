@@ -338,7 +338,7 @@ fn top_two_eigenvectors(m: &[f64], k: usize, rng: &mut Rng) -> [Vec<f64>; 2] {
                 next[a] = (0..k).map(|b| m[a * k + b] * v[b]).sum();
             }
             let norm = next.iter().map(|x| x * x).sum::<f64>().sqrt();
-            if !(norm > 1e-300) || !norm.is_finite() {
+            if norm.is_nan() || norm <= 1e-300 || !norm.is_finite() {
                 break;
             }
             let mut change = 0f64;

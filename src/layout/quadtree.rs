@@ -425,7 +425,7 @@ fn crowded_leaf(p: &Point, cell: &Cell, pts: &[Point], params: &PassParams, acc:
     };
     let min_d2 = params.min_dist * params.min_dist;
     let mut d2 = dx * dx + dy * dy;
-    if !(d2 > min_d2 * 1e-6) {
+    if d2.is_nan() || d2 <= min_d2 * 1e-6 {
         let (jx, jy) = jiggle(p.index, u32::MAX);
         dx = jx * params.min_dist;
         dy = jy * params.min_dist;
