@@ -4,7 +4,8 @@
 #   quality: stress after 300 ticks on a 900-node grid and 1,000-node clusters: ours, d3, FA2
 # Usage: scripts/layout-vs-peers.sh [--big-ticks N] [--d3-100k]
 #   BIN   cloudatlas release binary (default: /work/target-release/release/cloudatlas; build it with
-#         CARGO_TARGET_DIR=/work/target-release cargo build --release)
+#         CARGO_TARGET_DIR=/work/target-release cargo build --release, and copy it away if other
+#         branches build into the same folder)
 #   PEERS folder with the peers installed (default /tmp/peers; copied from ../shared/bench/peers
 #         and `npm ci` run when missing)
 #   OUT   work folder for graphs and positions (default /tmp/layout-vs-peers)
@@ -23,6 +24,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -x "$BIN" ] || { echo "no binary at $BIN (build it first)" >&2; exit 1; }
+"$BIN" layout --help > /dev/null 2>&1 || { echo "$BIN has no layout subcommand (built from another branch?)" >&2; exit 1; }
 if [ ! -d "$PEERS/node_modules" ]; then
   src=${PEERS_SRC:-$here/../../shared/bench/peers}
   [ -d "$src" ] || src=/work/shared/bench/peers
