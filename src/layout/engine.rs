@@ -304,9 +304,10 @@ impl LayoutEngine {
         ran
     }
 
-    /// `true` once the temperature fell below [`Tuning::alpha_min`]: nothing moves any more.
+    /// `true` once the temperature fell below [`Tuning::alpha_min`] (or there is no node):
+    /// nothing moves any more.
     pub fn is_settled(&self) -> bool {
-        self.alpha < self.tuning.alpha_min
+        self.alpha < self.tuning.alpha_min || self.node_count() == 0
     }
 
     /// The current temperature (1 hot … 0 cold).
