@@ -3,4 +3,5 @@
 
 mod compile;
 mod notes;
+mod layout;
 mod util;
