@@ -2,6 +2,7 @@
 //! each subcommand makes one stage of the pipeline scriptable, testable and measurable.
 
 mod compile;
+mod weak;
 
 use std::path::PathBuf;
 
@@ -26,11 +27,14 @@ pub struct Cli {
 pub enum Command {
     /// Compile notes into a knowledge graph; print a summary, optionally write the graph JSON.
     Compile(compile::CompileArgs),
+    /// Weak topics: list, add, remove, suggest, review, coverage, export.
+    Weak(weak::WeakArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
 pub fn run(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Compile(args) => compile::run(&args),
+        Command::Weak(args) => weak::run(&args),
     }
 }

@@ -48,15 +48,17 @@ pub fn lookup(compiled: &Compiled, id: &str) -> Option<MarkTarget> {
     })
 }
 
-/// `file › Heading › Sub-heading`.
+/// `file › Heading › Sub-heading` (a heading equal to the file name is not repeated).
 fn section_label(file: &str, heading_path: &[String], title: &str) -> String {
     let mut parts: Vec<&str> = vec![file];
-    if heading_path.is_empty() {
-        if !title.is_empty() {
-            parts.push(title);
-        }
-    } else {
-        parts.extend(heading_path.iter().map(String::as_str));
+    parts.extend(
+        heading_path
+            .iter()
+            .map(String::as_str)
+            .filter(|h| !h.is_empty() && *h != file),
+    );
+    if parts.len() == 1 && !title.is_empty() && title != file {
+        parts.push(title);
     }
     parts.join(" › ")
 }
