@@ -10,19 +10,24 @@
 //! - [`coverage`]: exam scope the notes never mention.
 //! - [`storage`]: the RON file, atomic writes, corrupt files set aside.
 //! - [`export`]: Anki and Markdown.
+//! - [`edit`]: changes as values ([`StudyEdit`]) that the window's panels return.
+//! - [`stats`]: numbers for the panel's charts.
 //!
 //! Headless: no egui here. The window's panels live in `app::study_panel` and `app::review`.
 
 pub mod coverage;
+pub mod edit;
 pub mod export;
 pub mod model;
 pub mod schedule;
+pub mod stats;
 pub mod storage;
 pub mod suggest;
 pub mod time;
 pub mod topics;
 
 pub use self::coverage::{Coverage, Gap, coverage, parse_exam};
+pub use self::edit::{StudyEdit, apply};
 pub use self::export::{ExportFormat, to_anki, to_markdown};
 pub use self::model::{
     Attachment, Dismissal, FORMAT_VERSION, Level, Mark, MarkTarget, Memory, Rating, ReviewEntry,
