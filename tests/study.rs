@@ -986,3 +986,307 @@ fn killed_mid_save_leaves_a_readable_file() {
         .count();
     assert_eq!(corrupt, 0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The window's pieces, headless (egui_kittest): marking, the panel, suggestions, a review.
+
+mod ui {
+    use cloudatlas::app::review::{ReviewIntent, ReviewSession, review_ui};
+    use cloudatlas::app::study_panel::{
+        MarkDraft, StudyIntent, StudyPanelInput, StudyPanelState, StudyTab, mark_form_ui,
+        study_panel_ui,
+    };
+    use cloudatlas::catalog::{Catalog, Exam};
+    use cloudatlas::study::{self, Level, Rating, Scheduler, Store, StudyEdit, Timestamp};
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::{T0, fixture};
+
+    /// What the app would hold: the store, the compile, and the intents it received.
+    struct App {
+        compiled: cloudatlas::Compiled,
+        store: Store,
+        scheduler: Scheduler,
+        panel: StudyPanelState,
+        coverage: Option<study::Coverage>,
+        gaps_on_map: bool,
+        log: Vec<StudyIntent>,
+        now: Timestamp,
+    }
+
+    impl App {
+        fn new(store: Store) -> Self {
+            Self {
+                compiled: fixture(true),
+                store,
+                scheduler: Scheduler::new().unwrap(),
+                panel: StudyPanelState::default(),
+                coverage: None,
+                gaps_on_map: false,
+                log: Vec::new(),
+                now: T0,
+            }
+        }
+
+        /// Applies intents the way the app does after a frame.
+        fn apply(&mut self, intents: Vec<StudyIntent>) {
+            for intent in intents {
+                match &intent {
+                    StudyIntent::Edit(edit) => {
+                        study::apply(&mut self.store, edit.clone(), &self.scheduler, self.now)
+                            .unwrap();
+                    }
+                    StudyIntent::SelectExam(exam) => {
+                        self.coverage =
+                            Some(study::coverage(Catalog::builtin(), &self.compiled, *exam));
+                    }
+                    StudyIntent::ShowGapsOnMap(on) => self.gaps_on_map = *on,
+                    _ => {}
+                }
+                self.log.push(intent);
+            }
+        }
+    }
+
+    fn panel_harness(store: Store) -> Harness<'static, App> {
+        Harness::builder()
+            .with_size(egui::vec2(520.0, 900.0))
+            .build_ui_state(
+                |ui, app: &mut App| {
+                    let suggestions = study::suggestions(&app.compiled, &app.store);
+                    let input = StudyPanelInput {
+                        store: &app.store,
+                        suggestions: &suggestions,
+                        coverage: app.coverage.as_ref(),
+                        gaps_on_map: app.gaps_on_map,
+                        warnings: &[],
+                        now: app.now,
+                    };
+                    let intents = study_panel_ui(ui, &mut app.panel, &input);
+                    app.apply(intents);
+                },
+                App::new(store),
+            )
+    }
+
+    fn marked_store() -> Store {
+        let compiled = fixture(true);
+        let mut store = Store::new();
+        let target = study::lookup(&compiled, "codedeploy").unwrap();
+        store.mark(target, Level::Weak, "hook order", T0);
+        let target = study::lookup(&compiled, "elastic-beanstalk").unwrap();
+        store.mark(target, Level::Shaky, "", T0);
+        store
+    }
+
+    #[test]
+    fn marking_from_the_form() {
+        let compiled = fixture(true);
+        let target = study::lookup(&compiled, "codedeploy").unwrap();
+        let mut harness = Harness::new_ui_state(
+            move |ui, state: &mut (MarkDraft, Option<StudyIntent>)| {
+                if let Some(intent) = mark_form_ui(ui, &mut state.0, &target, None) {
+                    state.1 = Some(intent);
+                }
+            },
+            (MarkDraft::new(None), None),
+        );
+        harness.run();
+        harness.get_by_label("shaky").click();
+        harness.run();
+        harness.get_by_label("Note").focus();
+        harness.run();
+        harness
+            .get_by_label("Note")
+            .type_text("commands vs container_commands");
+        harness.run();
+        harness.get_by_label("Mark").click();
+        harness.run();
+        let Some(StudyIntent::Edit(StudyEdit::Mark {
+            target,
+            level,
+            note,
+        })) = harness.state().1.clone()
+        else {
+            panic!("no mark intent: {:?}", harness.state().1);
+        };
+        assert_eq!(
+            (target.id.as_str(), level, note.as_str()),
+            ("codedeploy", Level::Shaky, "commands vs container_commands")
+        );
+    }
+
+    #[test]
+    fn panel_opens_relevels_edits_and_removes() {
+        let mut harness = panel_harness(marked_store());
+        harness.run();
+        harness.get_by_label("2 weak topics · 2 due");
+        harness.get_by_label("AWS CodeDeploy").click();
+        harness.run();
+        assert!(
+            harness
+                .state()
+                .log
+                .contains(&StudyIntent::Open("codedeploy".into()))
+        );
+
+        harness.get_by_label("AWS CodeDeploy: solid").click();
+        harness.run();
+        assert_eq!(
+            harness.state().store.get("codedeploy").unwrap().level,
+            Level::Solid
+        );
+
+        harness.get_by_label("Edit note of AWS CodeDeploy").click();
+        harness.run();
+        let field = harness.get_by_label("Note of AWS CodeDeploy");
+        field.focus();
+        harness.run();
+        harness
+            .get_by_label("Note of AWS CodeDeploy")
+            .type_text(", then AfterInstall");
+        harness.run();
+        harness.get_by_label("Save note of AWS CodeDeploy").click();
+        harness.run();
+        assert_eq!(
+            harness.state().store.get("codedeploy").unwrap().note,
+            "hook order, then AfterInstall"
+        );
+        assert!(
+            harness.query_by_label("Note of AWS CodeDeploy").is_none(),
+            "editor closed"
+        );
+
+        harness.get_by_label("Remove AWS Elastic Beanstalk").click();
+        harness.run();
+        assert!(harness.state().store.get("elastic-beanstalk").is_none());
+        assert!(harness.query_by_label("AWS Elastic Beanstalk").is_none());
+        harness.get_by_label("Review 1 due").click();
+        harness.run();
+        assert!(harness.state().log.contains(&StudyIntent::StartReview));
+    }
+
+    #[test]
+    fn suggestions_accept_and_dismiss() {
+        let mut harness = panel_harness(Store::new());
+        harness.run();
+        harness.get_by_label("Suggestions (4)").click();
+        harness.run();
+        assert_eq!(harness.state().panel.tab, StudyTab::Suggestions);
+        harness.get_by_label_contains("devops.txt:3  - I think BeforeInstall");
+        harness.get_by_label("Accept AWS CodeDeploy").click();
+        harness.run();
+        harness
+            .get_by_label("Dismiss Blue/green deployment")
+            .click();
+        harness.run();
+        let store = &harness.state().store;
+        assert_eq!(store.get("codedeploy").unwrap().level, Level::Weak);
+        assert_eq!(store.get("codedeploy").unwrap().sources[0].line, 3);
+        assert!(store.is_dismissed("blue-green"));
+        assert!(harness.query_by_label("Accept AWS CodeDeploy").is_none());
+        assert!(
+            harness
+                .query_by_label("Accept Blue/green deployment")
+                .is_none()
+        );
+        harness.get_by_label("Suggestions (2)");
+    }
+
+    #[test]
+    fn coverage_and_charts_tabs() {
+        let mut harness = panel_harness(marked_store());
+        harness.run();
+        harness.get_by_label("Exam coverage").click();
+        harness.run();
+        harness.get_by_label("DOP").click();
+        harness.run();
+        assert_eq!(
+            harness.state().coverage.as_ref().map(|c| c.exam),
+            Some(Exam::DOP)
+        );
+        harness
+            .get_by_label("Show gaps on the map as hollow nodes")
+            .click();
+        harness.run();
+        assert!(harness.state().gaps_on_map);
+        harness.get_by_label("Charts").click();
+        harness.run();
+        harness.get_by_label("Topics by category");
+        harness.get_by_label("Reviews, last 30 days");
+    }
+
+    #[test]
+    fn a_review_session() {
+        let mut store = marked_store();
+        store
+            .set_note("elastic-beanstalk", "swap CNAMEs", T0)
+            .unwrap();
+        let scheduler = Scheduler::new().unwrap();
+        let session = ReviewSession::start(&store, T0);
+        assert_eq!(session.len(), 2);
+        let mut harness = Harness::new_ui_state(
+            move |ui, state: &mut (ReviewSession, Store, Vec<ReviewIntent>)| {
+                let (session, store, log) = state;
+                let intents = review_ui(ui, session, store, &scheduler, T0);
+                for intent in intents {
+                    if let Some(edit) = intent.to_edit() {
+                        study::apply(store, edit, &scheduler, T0).unwrap();
+                    }
+                    log.push(intent);
+                }
+            },
+            (session, store, Vec::new()),
+        );
+        harness.run();
+        // Weak before shaky: CodeDeploy first, and the app is told to focus it.
+        assert_eq!(
+            harness.state().2,
+            [ReviewIntent::Focus("codedeploy".into())]
+        );
+        harness.get_by_label("Topic 1 of 2");
+        assert!(
+            harness.query_by_label("hook order").is_none(),
+            "note hidden until asked"
+        );
+        harness.get_by_label("Show my note").click();
+        harness.run();
+        harness.get_by_label("hook order");
+        harness.get_by_label("Good").click();
+        harness.run();
+        assert_eq!(
+            harness.state().2[1],
+            ReviewIntent::Rate {
+                id: "codedeploy".into(),
+                rating: Rating::Good
+            }
+        );
+        assert_eq!(
+            harness.state().2[2],
+            ReviewIntent::Focus("elastic-beanstalk".into())
+        );
+        harness.get_by_label("Topic 2 of 2");
+        harness.key_press(egui::Key::Space);
+        harness.run();
+        harness.get_by_label("swap CNAMEs");
+        harness.key_press(egui::Key::Num1);
+        harness.run();
+        harness.get_by_label("Reviewed 2 topics");
+        harness.get_by_label("again 1 · hard 0 · good 1 · easy 0");
+        harness.get_by_label("Close review").click();
+        harness.run();
+        let (session, store, log) = harness.state();
+        assert_eq!(log.last(), Some(&ReviewIntent::Finish));
+        assert_eq!(session.answers().len(), 2);
+        assert_eq!(
+            store.get("codedeploy").unwrap().reviews[0].rating,
+            Rating::Good
+        );
+        assert_eq!(
+            store.get("elastic-beanstalk").unwrap().reviews[0].rating,
+            Rating::Again
+        );
+        assert_eq!(store.due_count(T0), 0);
+    }
+}

@@ -10,7 +10,7 @@ use egui::{RichText, Ui};
 
 use crate::study::{Mark, Rating, Scheduler, Store, StudyEdit, Timestamp};
 
-use super::study_panel::level_color;
+use super::study_panel::level_dot_ui;
 
 /// What the user asked for during a review.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,10 +112,15 @@ pub fn review_ui(
     }
 
     ui.label(
-        RichText::new(format!("Topic {} of {}", session.position + 1, session.len())).weak(),
+        RichText::new(format!(
+            "Topic {} of {}",
+            session.position + 1,
+            session.len()
+        ))
+        .weak(),
     );
     ui.horizontal(|ui| {
-        ui.label(RichText::new("●").color(level_color(mark.level)));
+        level_dot_ui(ui, mark.level);
         ui.heading(mark.display_label());
     });
     if !mark.category.is_empty() {

@@ -78,6 +78,13 @@ pub fn level_color(level: Level) -> Color32 {
     }
 }
 
+/// A small dot in the level's colour (painted: the default fonts have no bullet glyph).
+pub fn level_dot_ui(ui: &mut Ui, level: Level) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    ui.painter()
+        .circle_filled(rect.center(), 4.5, level_color(level));
+}
+
 /// "now", "in 3 d", or the date.
 pub fn due_text(mark: &Mark, now: Timestamp) -> String {
     if mark.is_due(now) {
@@ -152,8 +159,10 @@ fn topics_ui(
 ) {
     let marks = input.store.marks_sorted();
     if marks.is_empty() {
-        ui.label("No weak topics yet. Mark one from the map (W), a pane or a search result, or \
-                  accept a suggestion.");
+        ui.label(
+            "No weak topics yet. Mark one from the map (W), a pane or a search result, or \
+                  accept a suggestion.",
+        );
     }
     let (live, orphans): (Vec<&Mark>, Vec<&Mark>) =
         marks.into_iter().partition(|m| m.orphaned_since.is_none());
@@ -186,7 +195,7 @@ fn mark_row_ui(
 ) {
     let label = mark.display_label();
     ui.horizontal(|ui| {
-        ui.label(RichText::new("●").color(level_color(mark.level)));
+        level_dot_ui(ui, mark.level);
         if live {
             if ui.link(label).on_hover_text(&mark.id).clicked() {
                 intents.push(StudyIntent::Open(mark.id.clone()));
@@ -212,7 +221,7 @@ fn mark_row_ui(
         let editing_this = state.editing.as_ref().is_some_and(|(id, _)| *id == mark.id);
         if !editing_this
             && ui
-                .button("✏")
+                .button("Edit note")
                 .accessible_name(format!("Edit note of {label}"))
                 .on_hover_text("Edit the note")
                 .clicked()
@@ -220,7 +229,7 @@ fn mark_row_ui(
             state.editing = Some((mark.id.clone(), mark.note.clone()));
         }
         if ui
-            .button("🗑")
+            .button("Remove")
             .accessible_name(format!("Remove {label}"))
             .on_hover_text("Remove this weak topic and its review history")
             .clicked()
@@ -267,13 +276,15 @@ fn mark_row_ui(
 
 fn suggestions_ui(ui: &mut Ui, input: &StudyPanelInput<'_>, intents: &mut Vec<StudyIntent>) {
     if input.suggestions.is_empty() {
-        ui.label("No suggestions: nothing in the notes is marked as unsure or important that is \
-                  not already a weak topic or dismissed.");
+        ui.label(
+            "No suggestions: nothing in the notes is marked as unsure or important that is \
+                  not already a weak topic or dismissed.",
+        );
     }
     for suggestion in input.suggestions {
         let label = suggestion.label.as_str();
         ui.horizontal(|ui| {
-            ui.label(RichText::new("●").color(level_color(suggestion.level)));
+            level_dot_ui(ui, suggestion.level);
             ui.label(RichText::new(label).strong());
             ui.label(RichText::new(format!("({})", suggestion.category)).weak());
         });
@@ -356,7 +367,7 @@ fn coverage_ui(ui: &mut Ui, input: &StudyPanelInput<'_>, intents: &mut Vec<Study
             category = &gap.category;
             ui.label(RichText::new(category).strong());
         }
-        ui.label(format!("  ○ {}", gap.name));
+        ui.label(format!("  {}", gap.name));
     }
 }
 
