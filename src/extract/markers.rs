@@ -23,11 +23,9 @@ const IMPORTANT_PHRASES: &[&str] = &[
     "/* important",
     "/*important",
     "important note",
-    "important points",
     "be aware of",
     "note the difference",
     "keep in mind",
-    "things to remember",
     "must remember",
     "must know",
 ];
