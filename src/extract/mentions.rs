@@ -89,7 +89,7 @@ const ENGLISH_WORDS: &[&str] = &[
     "stream", "streams", "alias", "aliases", "version", "versions", "tier", "tiers", "policy",
     "policies", "role", "roles", "user", "users", "group", "groups", "health", "monitoring",
     "testing", "tests", "setup", "configure", "shutdown", "undeploy", "deployment", "deployments",
-    "workspaces", "chime", "go", "rust", "swift", "node", "chef", "salt", "neptune", "artillery",
+    "workspaces", "chime", "go", "support", "console", "dashboard", "dashboards", "tagging", "rust", "swift", "node", "salt", "neptune", "artillery",
 ];
 
 /// Abbreviations that are everyday computing words: never matched lowercase, and matched in
@@ -142,6 +142,10 @@ impl MentionMatcher {
             let mut names: Vec<&str> = vec![entry.name.as_str()];
             names.extend(entry.aliases.iter().map(String::as_str));
             for name in names {
+                if looks_like_abbreviation(name) {
+                    add(name, abbreviation_form(entry_ix, name));
+                    continue;
+                }
                 for variant in name_variants(name) {
                     let case = name_case(&variant);
                     add(
@@ -254,6 +258,14 @@ impl MentionMatcher {
         }
         candidates
     }
+}
+
+/// An alias written like an abbreviation (`RAM`, `S3`, `EC2`): matched by the abbreviation rules.
+fn looks_like_abbreviation(name: &str) -> bool {
+    let n = name.trim();
+    (2..=5).contains(&n.len())
+        && n.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && n.bytes().any(|b| b.is_ascii_uppercase())
 }
 
 fn abbreviation_form(entry: usize, abbr: &str) -> Form {
@@ -406,11 +418,22 @@ fn case_ok(form: &Form, surface: &str, text: &str, start: usize) -> bool {
             surface == form.text || surface.bytes().all(|b| !b.is_ascii_uppercase())
         }
         CaseRule::Capitalised => {
+            // Capitalised, and not merely because it starts a line or a sentence.
             let want = form.text.bytes().next();
             let got = surface.bytes().next();
-            want == got
+            want == got && !starts_sentence(text, start)
         }
     }
+}
+
+/// The text before `start` on its line is only whitespace and bullet marks, or ends a sentence.
+fn starts_sentence(text: &str, start: usize) -> bool {
+    let head = text.get(..start).unwrap_or("");
+    let line = head.rsplit('\n').next().unwrap_or(head);
+    let lead = line.trim_end();
+    lead.chars()
+        .all(|c| c.is_whitespace() || matches!(c, '-' | '*' | '>' | '=' | '•' | '(' | '['))
+        || lead.ends_with(['.', '!', '?', ':'])
 }
 
 /// `eb create`, `eb deploy`: a command word follows after one space.

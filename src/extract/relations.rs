@@ -72,11 +72,14 @@ const SHORT_SENTENCE: usize = 110;
 pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher) -> Vec<Found> {
     let mut out = Vec::new();
     let mut list: Option<ListContext> = None;
+    // A term line (`- Rolling :`) whose next line defines it.
+    let mut term: Option<usize> = None;
     for facts in lines {
         let trimmed = facts.text.trim();
         if trimmed.is_empty() {
             continue;
         }
+        let defined = term.take();
         let indent = indent_of(facts.text);
         let bulleted = strip_bullet(trimmed).len() != trimmed.len();
         // Close the list when the outline returns to the intro's level.
@@ -237,6 +240,25 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
                     weight: 0.5,
                 });
             }
+        }
+        // The first line of a term's definition names one other entity: the term relates to it.
+        if !produced
+            && let Some(t) = defined
+            && let [only] = distinct_entries(&units).as_slice()
+            && *only != t
+        {
+            out.push(Found {
+                source: t,
+                target: *only,
+                kind: RelationKind::Other,
+                line: facts.line,
+                weight: 0.5,
+            });
+        }
+        if let [only] = units.as_slice()
+            && is_term_line(facts.text, only)
+        {
+            term = Some(only.entry);
         }
         // A cue-less list intro (`Ways to achieve blue-green deployment :`, `two types of …`).
         if open.is_none()
@@ -464,6 +486,13 @@ fn item_head(text: &str, units: &[Unit]) -> Option<usize> {
         || rest == "-"
         || rest == ".";
     ok.then_some(first.entry)
+}
+
+/// A line that is just a term: `- Rolling :`, `Immutable`, `CodeDeploy -`.
+fn is_term_line(text: &str, unit: &Unit) -> bool {
+    let lead = text.get(..unit.start).unwrap_or("x");
+    let rest = text.get(unit.end..).unwrap_or("x").trim();
+    strip_bullet(lead).trim().is_empty() && matches!(rest, "" | ":" | "-" | ":-" | "=" | "--")
 }
 
 /// Width of the leading whitespace (a tab counts four).
