@@ -147,6 +147,10 @@ impl MentionMatcher {
                     continue;
                 }
                 for variant in name_variants(name) {
+                    if looks_like_abbreviation(&variant) {
+                        add(&variant, abbreviation_form(entry_ix, &variant));
+                        continue;
+                    }
                     let case = name_case(&variant);
                     add(
                         &variant,
@@ -395,9 +399,10 @@ fn right_boundary(bytes: &[u8], end: usize, abbreviation: bool) -> Option<usize>
     };
     for suffix in suffixes {
         let stop = end + suffix.len();
+        // An abbreviation's plural is a lowercase `s` (`ASGs`), never a capital (`EBS`).
         if bytes
             .get(end..stop)
-            .is_some_and(|s| s.eq_ignore_ascii_case(suffix))
+            .is_some_and(|s| if abbreviation { s == *suffix } else { s.eq_ignore_ascii_case(suffix) })
             && boundary(stop)
         {
             return Some(stop);
@@ -433,7 +438,7 @@ fn starts_sentence(text: &str, start: usize) -> bool {
     let lead = line.trim_end();
     lead.chars()
         .all(|c| c.is_whitespace() || matches!(c, '-' | '*' | '>' | '=' | '•' | '(' | '['))
-        || lead.ends_with(['.', '!', '?', ':'])
+        || lead.ends_with(['.', '!', '?', ':', '>'])
 }
 
 /// `eb create`, `eb deploy`: a command word follows after one space.
@@ -532,5 +537,118 @@ fn pick_longest(cluster: &mut Vec<RawMention>, out: &mut Vec<RawMention>) {
         if free {
             out.push(cand);
         }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::catalog::{CatalogRelation, Entry, EntryKind, RelationKind};
+
+    fn entry(id: &str, kind: EntryKind, name: &str, aliases: &[&str], abbreviations: &[&str]) -> Entry {
+        Entry {
+            id: id.to_owned(),
+            kind,
+            name: name.to_owned(),
+            aliases: aliases.iter().map(|s| (*s).to_owned()).collect(),
+            abbreviations: abbreviations.iter().map(|s| (*s).to_owned()).collect(),
+            category: "Other".to_owned(),
+            exams: Vec::new(),
+            description: String::new(),
+            relations: Vec::new(),
+        }
+    }
+
+    /// A small catalog for the extraction tests.
+    pub(crate) fn test_catalog() -> Catalog {
+        let mut sam = entry("sam", EntryKind::Service, "AWS Serverless Application Model", &["SAM"], &[]);
+        sam.relations.push(CatalogRelation {
+            kind: RelationKind::TranslatesTo,
+            target: "cloudformation".to_owned(),
+        });
+        Catalog::new(vec![
+            entry("elastic-beanstalk", EntryKind::Service, "AWS Elastic Beanstalk", &["Beanstalk"], &["EB"]),
+            entry("eb-cli", EntryKind::Concept, "EB CLI", &["awsebcli"], &[]),
+            entry("aws-config", EntryKind::Service, "AWS Config", &[], &[]),
+            entry("s3", EntryKind::Service, "Amazon S3", &["S3", "Simple Storage Service"], &[]),
+            entry("cloudwatch", EntryKind::Service, "Amazon CloudWatch", &[], &[]),
+            entry("cloudwatch-logs", EntryKind::Service, "Amazon CloudWatch Logs", &[], &[]),
+            entry("auto-scaling", EntryKind::Service, "Amazon EC2 Auto Scaling", &["Auto Scaling"], &["ASG"]),
+            entry("ecr", EntryKind::Service, "Amazon Elastic Container Registry (ECR)", &[], &[]),
+            entry("ram", EntryKind::Service, "AWS Resource Access Manager", &["AWS RAM"], &[]),
+            entry("lambda", EntryKind::Service, "AWS Lambda", &[], &[]),
+            entry("cloudformation", EntryKind::Service, "AWS CloudFormation", &[], &["CFN"]),
+            entry("codebuild", EntryKind::Service, "AWS CodeBuild", &[], &[]),
+            entry("codecommit", EntryKind::Service, "AWS CodeCommit", &[], &[]),
+            entry("codepipeline", EntryKind::Service, "AWS CodePipeline", &[], &[]),
+            entry("jenkins", EntryKind::Tool, "Jenkins", &[], &[]),
+            entry("in-place", EntryKind::Concept, "In-place deployment", &["in-place"], &[]),
+            entry("blue-green", EntryKind::Concept, "Blue/green deployment", &["blue/green", "blue-green"], &[]),
+            entry("global-tables", EntryKind::Concept, "DynamoDB global tables", &["global table"], &[]),
+            entry("dynamodb", EntryKind::Service, "Amazon DynamoDB", &[], &[]),
+            entry("ebextensions", EntryKind::Concept, ".ebextensions", &["ebextensions"], &[]),
+            sam,
+        ])
+    }
+
+    fn ids(text: &str) -> Vec<String> {
+        let catalog = test_catalog();
+        let matcher = MentionMatcher::new(&catalog).unwrap();
+        matcher
+            .find(text, &catalog)
+            .into_iter()
+            .map(|m| {
+                let id = &catalog.entries[m.entry].id;
+                format!("{id}={}", &text[m.start..m.end])
+            })
+            .collect()
+    }
+
+    macro_rules! mentions {
+        ($name:ident, $text:expr, [$($want:expr),* $(,)?]) => {
+            #[test]
+            fn $name() {
+                let want: Vec<&str> = vec![$($want),*];
+                assert_eq!(ids($text), want, "text: {:?}", $text);
+            }
+        };
+    }
+
+    mentions!(eb_abbreviation, "EB deploys the app", ["elastic-beanstalk=EB"]);
+    mentions!(eb_create_is_cli, "then run eb create", ["eb-cli=eb"]);
+    mentions!(eb_deploy_is_cli, "eb deploy --staged", ["eb-cli=eb"]);
+    mentions!(eb_lowercase_word_is_nothing, "the eb environment", []);
+    mentions!(aws_config, "AWS Config records changes", ["aws-config=AWS Config"]);
+    mentions!(config_yml_is_not, "a config.yml file and a config file", []);
+    mentions!(config_capitalised_mid_sentence, "rules of Config apply", ["aws-config=Config"]);
+    mentions!(config_at_line_start_is_not, "Config values go here", []);
+    mentions!(s3_any_case, "upload to s3 or S3", ["s3=s3", "s3=S3"]);
+    mentions!(s3_not_in_url, "see https://s3.amazonaws.com/bucket/key", []);
+    mentions!(s3_not_in_host, "s3.amazonaws.com is the host", []);
+    mentions!(s3_scheme_is_mention, "copy to s3://my-bucket/key", ["s3=s3"]);
+    mentions!(s3_not_in_arn, "arn:aws:s3:::bucket-name", []);
+    mentions!(s3_not_in_file_name, "edit foo.s3.json now", []);
+    mentions!(not_in_path, "logs in /aws/CodeBuild/project", []);
+    mentions!(longest_match, "CloudWatch Logs and CloudWatch", ["cloudwatch-logs=CloudWatch Logs", "cloudwatch=CloudWatch"]);
+    mentions!(spacing_variants, "autoscaling, auto-scaling and Auto Scaling", [
+        "auto-scaling=autoscaling", "auto-scaling=auto-scaling", "auto-scaling=Auto Scaling"
+    ]);
+    mentions!(plural, "two global tables and ASGs", ["global-tables=global tables", "auto-scaling=ASGs"]);
+    mentions!(asg_lowercase, "the asg replaces it", ["auto-scaling=asg"]);
+    mentions!(word_boundary, "EBS volumes and PEB", []);
+    mentions!(bracket_abbreviation, "push to ECR", ["ecr=ECR"]);
+    mentions!(generic_ram_is_memory, "amount of RAM & CPU", []);
+    mentions!(aws_ram_is_service, "share with AWS RAM", ["ram=AWS RAM"]);
+    mentions!(lowercase_name, "a lambda function", ["lambda=lambda"]);
+    mentions!(dotted_folder, "inside the .ebextensions folder", ["ebextensions=.ebextensions"]);
+
+    #[test]
+    fn name_variants_cover_spacing_and_prefix() {
+        let v = name_variants("Amazon EC2 Auto Scaling");
+        assert!(v.contains(&"EC2 Auto Scaling".to_owned()));
+        assert!(v.contains(&"Auto Scaling".to_owned()) || v.contains(&"EC2AutoScaling".to_owned()));
+        let v = name_variants("Amazon Elastic Container Registry (ECR)");
+        assert!(v.contains(&"Elastic Container Registry".to_owned()));
+        assert!(v.contains(&"ElasticContainerRegistry".to_owned()));
     }
 }
