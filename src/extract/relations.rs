@@ -190,6 +190,11 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
                 } else if let [a, b] = distinct.as_slice()
                     && clause_end - clause_start <= SHORT_SENTENCE
                     && !facts.heading
+                    && let (Some(ua), Some(ub)) = (
+                        clause_units.iter().find(|u| u.entry == *a),
+                        clause_units.iter().rev().find(|u| u.entry == *b),
+                    )
+                    && close_without_comma(facts.text, clause_start, ua.end, ub.start)
                 {
                     out.push(Found {
                         source: *a,
@@ -445,6 +450,31 @@ fn is_or_between(text: &str, a_end: usize, b_start: usize) -> bool {
     };
     let g = gap.trim().to_ascii_lowercase();
     g == "or" || g == "/" || g == "either or"
+}
+
+/// Two mentions a few words apart in the same phrase (no comma between): `CloudSearch … similar
+/// to ElasticSearch`, not `…, and Amazon SQS`. One comma may close an introductory phrase that
+/// the first mention is in (`In case of ECS deployments, only AllAtOnce is supported`).
+fn close_without_comma(text: &str, clause_start: usize, a_end: usize, b_start: usize) -> bool {
+    let Some(gap) = text.get(a_end..b_start) else {
+        return false;
+    };
+    if gap.split_whitespace().count() > 8 {
+        return false;
+    }
+    match gap.matches(',').count() {
+        0 => true,
+        1 => {
+            let lead = text
+                .get(clause_start..a_end)
+                .map(|t| strip_bullet(t.trim()).to_ascii_lowercase())
+                .unwrap_or_default();
+            ["in case of", "for ", "with ", "if ", "when ", "during ", "unlike "]
+                .iter()
+                .any(|p| lead.starts_with(p))
+        }
+        _ => false,
+    }
 }
 
 fn words_between(text: &str, a: usize, b: usize) -> usize {
