@@ -2,5 +2,6 @@
 //! Integration tests: one test binary, one module per area.
 
 mod compile;
+mod extract;
 mod study;
 mod util;
