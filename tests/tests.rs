@@ -3,5 +3,6 @@
 
 mod compile;
 mod extract;
+mod notes;
 mod study;
 mod util;
