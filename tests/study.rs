@@ -78,7 +78,12 @@ fn marker(kind: MarkerKind, line: u32) -> Marker {
         .unwrap()
         .trim()
         .to_owned();
-    Marker { kind, line, text }
+    Marker {
+        kind,
+        line,
+        text,
+        entities: Vec::new(),
+    }
 }
 
 /// A compiled collection built by hand: three sections, three entities, four markers.
@@ -139,7 +144,11 @@ fn fixture(with_beanstalk: bool) -> Compiled {
             mentions: beanstalk_mentions,
             markers: vec![
                 marker(MarkerKind::Uncertain, 6),
-                marker(MarkerKind::Important, 7),
+                Marker {
+                    // As extraction attaches them: the line's entity and the section's subject.
+                    entities: vec!["blue-green".to_owned(), "elastic-beanstalk".to_owned()],
+                    ..marker(MarkerKind::Important, 7)
+                },
             ],
         },
         SectionFacts {
@@ -275,17 +284,23 @@ fn suggestions_come_from_markers_with_their_lines() {
     let mut store = Store::new();
     let all = study::suggestions(&compiled, &store);
     let ids: Vec<&str> = all.iter().map(|s| s.id.as_str()).collect();
-    // Weak (uncertain) first, sorted by label; the important-only concept is shaky.
+    // Weak (uncertain) first, more reasons first, then by label; important-only is shaky.
     assert_eq!(
         ids,
         [
-            "codedeploy",
             "elastic-beanstalk",
+            "codedeploy",
             "devops.txt#misc",
             "blue-green"
         ]
     );
-    let cd = &all[0];
+    let eb_lines: Vec<u32> = all[0].reasons.iter().map(|r| r.source.line).collect();
+    assert_eq!(
+        eb_lines,
+        [6, 7],
+        "line 6 by its heading, line 7 by the marker's entities"
+    );
+    let cd = &all[1];
     assert_eq!(cd.level, Level::Weak);
     assert_eq!(cd.reasons.len(), 1);
     assert_eq!(cd.reasons[0].source.line, 3);
@@ -768,6 +783,43 @@ fn cli_add_list_review_export_remove() {
         "{}",
         stderr(&out)
     );
+    // A catalog name resolves to the entity; adding again keeps the note and level.
+    let out = cli(
+        data.path(),
+        &[
+            "weak",
+            "add",
+            "AWS CodePipeline",
+            notes_path,
+            "--note",
+            "manual approval",
+            "--level",
+            "solid",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("marked `codepipeline` as solid"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cli(data.path(), &["weak", "add", "codepipeline", notes_path]);
+    assert!(
+        stderr(&out).contains("updated `codepipeline` as solid"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cli(data.path(), &["weak", "list", notes_path, "--json"]);
+    let marks: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let pipeline = marks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "codepipeline")
+        .unwrap();
+    assert_eq!(pipeline["note"], "manual approval");
+    let out = cli(data.path(), &["weak", "remove", "codepipeline", notes_path]);
+    assert!(out.status.success(), "{}", stderr(&out));
     let out = cli(
         data.path(),
         &["weak", "add", "gone-topic", notes_path, "--force"],

@@ -38,12 +38,12 @@ pub enum WeakCommand {
         id: String,
         /// Notes file or folder (the built-in notes when omitted).
         path: Option<PathBuf>,
-        /// weak, shaky or solid.
-        #[arg(long, default_value = "weak")]
-        level: String,
-        /// Your own note about it.
-        #[arg(long, default_value = "")]
-        note: String,
+        /// weak, shaky or solid (new marks: weak; existing marks keep theirs when omitted).
+        #[arg(long)]
+        level: Option<String>,
+        /// Your own note about it (existing marks keep theirs when omitted).
+        #[arg(long)]
+        note: Option<String>,
         /// Mark it even if the notes have no such id (it is kept as orphaned).
         #[arg(long)]
         force: bool,
@@ -160,7 +160,14 @@ pub fn run(args: &WeakArgs) -> anyhow::Result<i32> {
             level,
             note,
             force,
-        } => add(id, path.as_deref(), level, note, *force, now),
+        } => add(
+            id,
+            path.as_deref(),
+            level.as_deref(),
+            note.as_deref(),
+            *force,
+            now,
+        ),
         WeakCommand::Remove { id, path } => {
             let mut session = Session::open(path.as_deref())?;
             let Some(mark) = session.store.remove(id) else {
@@ -303,17 +310,21 @@ fn list(path: Option<&Path>, due_only: bool, json: bool, now: Timestamp) -> anyh
 fn add(
     id: &str,
     path: Option<&Path>,
-    level: &str,
-    note: &str,
+    level: Option<&str>,
+    note: Option<&str>,
     force: bool,
     now: Timestamp,
 ) -> anyhow::Result<i32> {
-    let Some(level) = Level::parse(level) else {
-        bail!("unknown level `{level}`: use weak, shaky or solid");
+    let level = match level {
+        Some(text) => Some(
+            Level::parse(text)
+                .with_context(|| format!("unknown level `{text}`: use weak, shaky or solid"))?,
+        ),
+        None => None,
     };
     let mut session = Session::open(path)?;
     let compiled = compile(path)?;
-    let target = match study::lookup(&compiled, id) {
+    let target = match study::topics::resolve(&compiled, crate::catalog::Catalog::builtin(), id) {
         Some(target) => target,
         None if force => study::MarkTarget {
             id: id.to_owned(),
@@ -342,8 +353,15 @@ fn add(
             );
         }
     };
-    let existed = session.store.get(id).is_some();
-    session.store.mark(target, level, note, now);
+    let id = target.id.clone();
+    let existing = session.store.get(&id);
+    let existed = existing.is_some();
+    let level = level.unwrap_or_else(|| existing.map_or(Level::Weak, |m| m.level));
+    let note = note.map_or_else(
+        || existing.map(|m| m.note.clone()).unwrap_or_default(),
+        str::to_owned,
+    );
+    session.store.mark(target, level, &note, now);
     study::sync_with(&mut session.store, &compiled, now);
     session.save_if_changed()?;
     let verb = if existed { "updated" } else { "marked" };

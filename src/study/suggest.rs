@@ -2,7 +2,9 @@
 //!
 //! A line the author marked as uncertain ("I think", "not sure", "check before exam") or important
 //! suggests the topic it is about:
-//! 1. the entities mentioned on that very line;
+//! 0. the entities extraction attached to the marker (`Marker::entities`: those the line names,
+//!    else the section's subject);
+//! 1. else the entities mentioned on that very line;
 //! 2. else the entities mentioned on the heading line of the section holding it;
 //! 3. else the innermost section holding it.
 //!
@@ -93,13 +95,18 @@ pub fn suggestions(compiled: &Compiled, store: &Store) -> Vec<Suggestion> {
                 },
                 kind: marker.kind,
             };
+            // Extraction's own answer (the entities the line names, else the section's
+            // subject) comes first; the rules below cover facts without it.
+            let named: BTreeSet<&str> = marker.entities.iter().map(String::as_str).collect();
             let on_line: BTreeSet<&str> = facts
                 .mentions
                 .iter()
                 .filter(|m| m.line == marker.line)
                 .map(|m| m.entity_id.as_str())
                 .collect();
-            let chosen = if on_line.is_empty() {
+            let chosen = if !named.is_empty() {
+                named
+            } else if on_line.is_empty() {
                 facts
                     .mentions
                     .iter()

@@ -115,3 +115,29 @@ pub fn sync_with(
     }
     store.reconcile(&ids, now)
 }
+
+/// What `text` names in `compiled`: an entity or section id, else a catalog name, alias or
+/// abbreviation (`beanstalk`, `EB`), else an entity label (any case).
+pub fn resolve(
+    compiled: &Compiled,
+    catalog: &crate::catalog::Catalog,
+    text: &str,
+) -> Option<MarkTarget> {
+    let text = text.trim();
+    if let Some(target) = lookup(compiled, text) {
+        return Some(target);
+    }
+    if let Some(entry) = catalog.resolve(text)
+        && let Some(target) = lookup(compiled, &entry.id)
+    {
+        return Some(target);
+    }
+    let mut by_label: Vec<&crate::graph::Entity> = compiled
+        .graph
+        .graph
+        .node_weights()
+        .filter(|e| e.label.eq_ignore_ascii_case(text))
+        .collect();
+    by_label.sort_by(|a, b| a.id.cmp(&b.id));
+    by_label.first().and_then(|e| lookup(compiled, &e.id))
+}
