@@ -275,6 +275,54 @@ fn orphans_are_kept_through_a_save_and_reattach() {
     assert_eq!(reloaded.due(T0.plus_days(3.0)).len(), 2);
 }
 
+#[test]
+fn weak_only_map_filter_takes_neighbours() {
+    use cloudatlas::graph::{Relation, RelationKind};
+    let mut compiled = fixture(true);
+    let graph = &mut compiled.graph;
+    let (eb, bg) = (
+        graph.node("elastic-beanstalk").unwrap(),
+        graph.node("blue-green").unwrap(),
+    );
+    graph.add_relation(
+        eb,
+        bg,
+        Relation {
+            kind: RelationKind::Uses,
+            weight: 1.0,
+            evidence: vec![],
+            from_catalog: true,
+        },
+    );
+    let mut store = Store::new();
+    store.mark(
+        study::lookup(&compiled, "blue-green").unwrap(),
+        Level::Solid,
+        "",
+        T0,
+    );
+    assert!(
+        study::weak_neighbourhood(&store, &compiled).is_empty(),
+        "solid topics are not weak"
+    );
+    store.mark(
+        study::lookup(&compiled, "elastic-beanstalk").unwrap(),
+        Level::Weak,
+        "",
+        T0,
+    );
+    store.mark(
+        study::lookup(&compiled, "devops.txt#codedeploy").unwrap(),
+        Level::Shaky,
+        "",
+        T0,
+    );
+    let shown: Vec<String> = study::weak_neighbourhood(&store, &compiled)
+        .into_iter()
+        .collect();
+    assert_eq!(shown, ["blue-green", "codedeploy", "elastic-beanstalk"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Suggestions
 

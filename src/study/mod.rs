@@ -12,6 +12,7 @@
 //! - [`export`]: Anki and Markdown.
 //! - [`edit`]: changes as values ([`StudyEdit`]) that the window's panels return.
 //! - [`stats`]: numbers for the panel's charts.
+//! - [`view`]: levels for map rings, the weak-only map filter, the `weak:` search filter.
 //!
 //! Headless: no egui here. The window's panels live in `app::study_panel` and `app::review`.
 
@@ -25,6 +26,7 @@ pub mod storage;
 pub mod suggest;
 pub mod time;
 pub mod topics;
+pub mod view;
 
 pub use self::coverage::{Coverage, Gap, coverage, parse_exam};
 pub use self::edit::{StudyEdit, apply};
@@ -37,7 +39,8 @@ pub use self::schedule::{ReviewOutcome, Scheduler};
 pub use self::storage::{Loaded, StoreWarning};
 pub use self::suggest::{Suggestion, SuggestionReason, suggestions};
 pub use self::time::Timestamp;
-pub use self::topics::{live_ids, lookup, source_lines, sync_with};
+pub use self::topics::{live_ids, lookup, resolve, source_lines, sync_with};
+pub use self::view::{WeakFilter, levels, weak_neighbourhood};
 
 use std::path::PathBuf;
 
