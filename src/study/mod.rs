@@ -8,7 +8,8 @@
 //! - [`schedule`]: FSRS scheduling and the rule that makes a topic solid.
 //! - [`suggest`]: suggested weak topics from the author's markers.
 //! - [`coverage`]: exam scope the notes never mention.
-//! - [`storage`]: the RON file, atomic writes, corrupt files set aside.
+//! - [`storage`]: the RON file, atomic writes, corrupt files set aside; [`saver`] writes it on a
+//!   background thread so the UI never waits for the disk.
 //! - [`export`]: Anki and Markdown.
 //! - [`edit`]: changes as values ([`StudyEdit`]) that the window's panels return.
 //! - [`stats`]: numbers for the panel's charts.
@@ -20,6 +21,7 @@ pub mod coverage;
 pub mod edit;
 pub mod export;
 pub mod model;
+pub mod saver;
 pub mod schedule;
 pub mod stats;
 pub mod storage;
@@ -35,6 +37,7 @@ pub use self::model::{
     Attachment, Dismissal, FORMAT_VERSION, Level, Mark, MarkTarget, Memory, Rating, ReviewEntry,
     SourceLine, Store, TargetKind,
 };
+pub use self::saver::Saver;
 pub use self::schedule::{ReviewOutcome, Scheduler};
 pub use self::storage::{Loaded, StoreWarning};
 pub use self::suggest::{Suggestion, SuggestionReason, suggestions};
