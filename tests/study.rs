@@ -886,6 +886,13 @@ fn cli_add_list_review_export_remove() {
         "{listed}"
     );
 
+    let out = cli(data.path(), &["weak", "review", notes_path]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let due = stdout(&out);
+    assert!(
+        due.contains(&section_id) && due.contains("good 2d") && !due.contains("gone-topic"),
+        "{due}"
+    );
     let out = cli(
         data.path(),
         &["weak", "review", &section_id, "good", notes_path],

@@ -71,11 +71,13 @@ pub enum WeakCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Record a review: again, hard, good or easy (FSRS schedules the next one).
+    /// Record a review: again, hard, good or easy (FSRS schedules the next one). With no
+    /// arguments, list the due topics and the interval each answer would give.
     Review {
-        id: String,
+        /// The topic reviewed.
+        id: Option<String>,
         /// again, hard, good, easy (or 1–4).
-        rating: String,
+        rating: Option<String>,
         /// Notes file or folder (the built-in notes when omitted).
         path: Option<PathBuf>,
     },
@@ -190,6 +192,15 @@ pub fn run(args: &WeakArgs) -> anyhow::Result<i32> {
             json,
         } => suggest_cmd(path.as_deref(), accept, *accept_all, dismiss, *json, now),
         WeakCommand::Review { id, rating, path } => {
+            let (Some(id), Some(rating)) = (id, rating) else {
+                // `weak review PATH` lists what is due in those notes.
+                let path = match (id, path) {
+                    (Some(id), None) if Path::new(id).exists() => Some(PathBuf::from(id)),
+                    (Some(_), _) => bail!("give the rating too: again, hard, good or easy"),
+                    (None, path) => path.clone(),
+                };
+                return due_preview(path.as_deref(), now);
+            };
             let Some(rating) = Rating::parse(rating) else {
                 bail!("unknown rating `{rating}`: use again, hard, good or easy");
             };
@@ -235,6 +246,31 @@ pub fn run(args: &WeakArgs) -> anyhow::Result<i32> {
             Ok(0)
         }
     }
+}
+
+fn due_preview(path: Option<&Path>, now: Timestamp) -> anyhow::Result<i32> {
+    let session = Session::open(path)?;
+    let scheduler = Scheduler::new()?;
+    let due = session.store.due(now);
+    for mark in &due {
+        let preview = scheduler.preview(mark, now)?;
+        let buttons: Vec<String> = preview
+            .iter()
+            .map(|(rating, days)| format!("{rating} {days:.0}d"))
+            .collect();
+        println!(
+            "{:<6} {:<40} {:<30} [{}]",
+            mark.level.as_str(),
+            mark.id,
+            mark.display_label(),
+            buttons.join(", ")
+        );
+    }
+    eprintln!(
+        "{} topics due; record an answer with `cloudatlas weak review ID again|hard|good|easy`",
+        due.len()
+    );
+    Ok(0)
 }
 
 fn list(path: Option<&Path>, due_only: bool, json: bool, now: Timestamp) -> anyhow::Result<i32> {
