@@ -1397,3 +1397,47 @@ mod ui {
         assert_eq!(store.due_count(T0), 0);
     }
 }
+
+/// The panel on the built-in notes with every suggestion accepted: real labels and lines draw.
+#[test]
+fn panel_on_builtin_notes() {
+    use cloudatlas::app::study_panel::{
+        StudyPanelInput, StudyPanelState, StudyTab, study_panel_ui,
+    };
+    use egui_kittest::kittest::Queryable as _;
+
+    let compiled = cloudatlas::compile_builtin();
+    let mut store = Store::new();
+    let all = study::suggestions(&compiled, &store);
+    assert!(
+        all.len() >= 5,
+        "the built-in notes have marked lines: {}",
+        all.len()
+    );
+    for s in &all {
+        suggest::accept(&mut store, s, T0);
+    }
+    let first = all[0].label.clone();
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(600.0, 1400.0))
+        .build_ui_state(
+            move |ui, (panel, tab): &mut (StudyPanelState, StudyTab)| {
+                panel.tab = *tab;
+                let input = StudyPanelInput {
+                    store: &store,
+                    suggestions: &all,
+                    coverage: None,
+                    gaps_on_map: false,
+                    warnings: &[],
+                    now: T0,
+                };
+                let _ = study_panel_ui(ui, panel, &input);
+            },
+            (StudyPanelState::default(), StudyTab::Topics),
+        );
+    harness.run();
+    harness.get_by_label(&first);
+    harness.state_mut().1 = StudyTab::Suggestions;
+    harness.run();
+    harness.get_by_label(&format!("Accept {first}"));
+}
