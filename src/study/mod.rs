@@ -7,7 +7,7 @@
 //!   remembered dismissals; orphans (ids missing from the compile) are kept and reattach.
 //! - [`schedule`]: FSRS scheduling and the rule that makes a topic solid.
 //! - [`suggest`]: suggested weak topics from the author's markers.
-//! - [`coverage`]: exam scope the notes never mention.
+//! - [`mod@coverage`]: exam scope the notes never mention.
 //! - [`storage`]: the RON file, atomic writes, corrupt files set aside; [`saver`] writes it on a
 //!   background thread so the UI never waits for the disk.
 //! - [`export`]: Anki and Markdown.
