@@ -42,7 +42,61 @@ pub struct EntryName<'a> {
     pub matching: NameMatch,
 }
 
+/// Entries whose name without its `AWS `/`Amazon ` prefix is an ordinary word or phrase (`AWS
+/// Config` → `Config`, `AWS Managed Services` → `Managed Services`): a matcher must not look for the
+/// bare rest of their name. Every other prefixed entry lists its bare name as an alias already
+/// (`AWS CodeBuild` → `CodeBuild`), so a matcher never needs to strip prefixes itself. Where the
+/// capitalised word is still a safe signal it is an exact-case abbreviation (`Glue`, `Shield`).
+pub const GENERIC_NAMES: &[&str] = &[
+    "activate",
+    "ami",
+    "amplify",
+    "artifact",
+    "aws-cli",
+    "aws-config",
+    "aws-toolkit",
+    "backup",
+    "batch",
+    "bedrock",
+    "budgets",
+    "chatbot",
+    "chime",
+    "comprehend",
+    "connect",
+    "copilot",
+    "data-pipeline",
+    "detective",
+    "forecast",
+    "glue",
+    "inspector",
+    "iq",
+    "keyspaces",
+    "lex",
+    "managed-services",
+    "marketplace",
+    "mq",
+    "neptune",
+    "organizations",
+    "personalize",
+    "pinpoint",
+    "professional-services",
+    "proton",
+    "sdk",
+    "shield",
+    "signer",
+    "support",
+    "transcribe",
+    "translate",
+    "wavelength",
+    "workspaces",
+];
+
 impl Entry {
+    /// Whether this entry is in [`GENERIC_NAMES`].
+    pub fn has_generic_name(&self) -> bool {
+        GENERIC_NAMES.contains(&self.id.as_str())
+    }
+
     /// Every name of the entry: the canonical name, then aliases, then abbreviations.
     pub fn all_names(&self) -> Vec<EntryName<'_>> {
         let folded = std::iter::once(&self.name)
@@ -82,10 +136,14 @@ impl Catalog {
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
-            Catalog::from_ron(CATALOG_RON).unwrap_or_else(|err| {
-                log::error!("built-in catalog: {err}");
-                Catalog::new(Vec::new())
-            })
+            // Validated at build time, so only parse it here (validation would parse it twice).
+            match ron::from_str::<CatalogFile>(CATALOG_RON) {
+                Ok(file) => Catalog::new(file.entries),
+                Err(err) => {
+                    log::error!("built-in catalog: {err}");
+                    Catalog::new(Vec::new())
+                }
+            }
         })
     }
 
@@ -290,6 +348,49 @@ mod tests {
                 catalog.resolve(text).map(|e| e.id.as_str()),
                 Some(id),
                 "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_name_resolves_to_its_own_entry() {
+        let catalog = builtin();
+        for entry in &catalog.entries {
+            for name in entry.all_names() {
+                let found = catalog.resolve(name.text).map(|e| e.id.as_str());
+                assert_eq!(found, Some(entry.id.as_str()), "`{}`", name.text);
+                if name.matching == NameMatch::CaseInsensitive {
+                    let upper = name.text.to_uppercase();
+                    let found = catalog.resolve(&upper).map(|e| e.id.as_str());
+                    assert_eq!(found, Some(entry.id.as_str()), "`{upper}`");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bare_names_are_aliases_except_generic_ones() {
+        let catalog = builtin();
+        for id in GENERIC_NAMES {
+            assert!(
+                catalog.get(id).is_some(),
+                "GENERIC_NAMES lists unknown `{id}`"
+            );
+        }
+        for entry in &catalog.entries {
+            let Some(rest) = ["AWS ", "Amazon "]
+                .iter()
+                .find_map(|p| entry.name.strip_prefix(p))
+            else {
+                continue;
+            };
+            let bare = rest.split(" (").next().unwrap_or(rest).to_lowercase();
+            let listed = entry.aliases.iter().any(|a| a.to_lowercase() == bare);
+            assert_eq!(
+                listed,
+                !entry.has_generic_name(),
+                "`{}`: bare name `{bare}` listed as alias: {listed}",
+                entry.id
             );
         }
     }

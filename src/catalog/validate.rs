@@ -7,11 +7,12 @@
 //! entry (names and aliases case-insensitively, abbreviations exactly, and an alias may not
 //! equal another entry's abbreviation ignoring case, since it would match the same text);
 //! services list at least one exam; relations point at known ids other than their own entry, are
-//! not repeated, and are at most [`MAX_RELATIONS`] per entry.
+//! not repeated, are at most [`MAX_RELATIONS`] per entry, and are not of the kinds only notes
+//! produce (`links_to`, `tagged_with`).
 
 use std::collections::{HashMap, HashSet};
 
-use super::schema::{CATEGORIES, CatalogFile, Entry, EntryKind};
+use super::schema::{CATEGORIES, CatalogFile, Entry, EntryKind, RelationKind};
 
 /// The path errors are reported against.
 pub const CATALOG_PATH: &str = "data/catalog.ron";
@@ -316,6 +317,18 @@ fn validate_entries(entries: &[Entry], located: &[EntryLines]) -> Vec<String> {
         for (n, relation) in entry.relations.iter().enumerate() {
             let line = lines.of("target", n);
             let target = relation.target.as_str();
+            if matches!(
+                relation.kind,
+                RelationKind::LinksTo | RelationKind::TaggedWith
+            ) {
+                errors.push((
+                    line,
+                    format!(
+                        "`{id}`: {} relations come from notes, not from the catalog",
+                        relation.kind.as_str()
+                    ),
+                ));
+            }
             if target == id {
                 errors.push((line, format!("`{id}` relates to itself")));
             } else if !ids.contains(target) {
@@ -440,6 +453,15 @@ CatalogFile(entries: [
                 entry("other", "        abbreviations: [\"S3\"],\n"),
                 24,
                 "abbreviation `S3` of `other` is also a name or alias of `s3`",
+            ),
+            (
+                "relation kind that only notes produce",
+                entry(
+                    "other",
+                    "        relations: [(kind: links_to, target: \"s3\")],\n",
+                ),
+                24,
+                "come from notes",
             ),
             (
                 "repeated abbreviation",
