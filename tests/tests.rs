@@ -2,6 +2,8 @@
 //! Integration tests: one test binary, one module per area.
 
 mod compile;
+mod extract;
 mod notes;
 mod layout;
+mod study;
 mod util;

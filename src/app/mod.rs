@@ -1,5 +1,8 @@
 //! The explorer window (egui/eframe): the only module that draws.
 
+pub mod review;
+pub mod study_panel;
+
 use std::path::PathBuf;
 
 /// Opens the explorer window on `path` (the built-in notes when `None`). Returns the exit code.

@@ -3,6 +3,7 @@
 
 mod compile;
 mod layout;
+mod weak;
 
 use std::path::PathBuf;
 
@@ -29,6 +30,8 @@ pub enum Command {
     Compile(compile::CompileArgs),
     /// Lay out a node-link graph; print the time per tick, optionally write the positions.
     Layout(layout::LayoutArgs),
+    /// Weak topics: list, add, remove, suggest, review, coverage, export.
+    Weak(weak::WeakArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
@@ -36,5 +39,6 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Compile(args) => compile::run(&args),
         Command::Layout(args) => layout::run(&args),
+        Command::Weak(args) => weak::run(&args),
     }
 }
