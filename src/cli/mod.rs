@@ -2,6 +2,7 @@
 //! each subcommand makes one stage of the pipeline scriptable, testable and measurable.
 
 mod compile;
+mod export;
 
 use std::path::PathBuf;
 
@@ -26,11 +27,14 @@ pub struct Cli {
 pub enum Command {
     /// Compile notes into a knowledge graph; print a summary, optionally write the graph JSON.
     Compile(compile::CompileArgs),
+    /// Write the graph for Gephi (graphml, gexf), Graphviz (dot) or d3 (json).
+    Export(export::ExportArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
 pub fn run(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Compile(args) => compile::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
