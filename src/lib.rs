@@ -31,5 +31,6 @@ pub mod notes;
 pub mod search;
 pub mod study;
 pub mod util;
+pub mod vault;
 
 pub use compile::{Compiled, compile, compile_builtin};

@@ -1,0 +1,140 @@
+//! "Missing picture" markers: plain-text placeholders where the author meant a picture that the
+//! notes do not hold (`[REFER SCREENSHOT]`, `(ref. attached image)`, `refer attached images`,
+//! `see diagram`).
+//!
+//! A line is a marker when a pointing word (`refer`, `ref`, `see`, `attached`, …) is followed within
+//! a few words by a picture word (`screenshot`, `image`, `picture`, `diagram`, …), or when a
+//! bracketed placeholder holds nothing but such words (`[SCREENSHOT]`, `(image)`). "docker image"
+//! or "AMI image id" are not markers: no pointing word comes before them.
+
+/// Words that point at something elsewhere.
+const POINTERS: &[&str] = &[
+    "refer", "ref", "see", "attached", "attach", "insert", "paste", "add", "view", "look", "as",
+    "per",
+];
+
+/// Words that name a picture.
+const PICTURES: &[&str] = &[
+    "screenshot",
+    "screenshots",
+    "screen-shot",
+    "screenshoot",
+    "image",
+    "images",
+    "img",
+    "picture",
+    "pictures",
+    "pic",
+    "pics",
+    "diagram",
+    "diagrams",
+    "figure",
+    "fig",
+    "photo",
+    "snip",
+];
+
+/// Words allowed between a pointer and a picture word (`refer the attached comparison image`).
+const MAX_GAP: usize = 5;
+
+/// Whether `line` is a missing-picture placeholder.
+pub fn is_placeholder(line: &str) -> bool {
+    // A real picture on the line is not a placeholder.
+    if line.contains("![") || line.to_ascii_lowercase().contains("<img") {
+        return false;
+    }
+    let words = words(line);
+    for (i, word) in words.iter().enumerate() {
+        if POINTERS.contains(&word.as_str()) {
+            let end = (i + 1 + MAX_GAP + 1).min(words.len());
+            if words[i + 1..end]
+                .iter()
+                .any(|w| PICTURES.contains(&w.as_str()))
+            {
+                // `as` and `per` only point in "as per image"/"as shown in the diagram" forms,
+                // which the loop finds through `per`/`see`; a lone `as` must be next to the word.
+                if (word == "as" || word == "add" || word == "view" || word == "look")
+                    && !words
+                        .get(i + 1..(i + 3).min(words.len()))
+                        .is_some_and(|next| next.iter().any(|w| PICTURES.contains(&w.as_str())))
+                {
+                    continue;
+                }
+                return true;
+            }
+        }
+    }
+    bracketed_only_pictures(line)
+}
+
+/// Lowercase words of a line (letters, digits and `-`).
+fn words(line: &str) -> Vec<String> {
+    line.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// `[SCREENSHOT]`, `(image)`, `[diagram here]`: a bracket holding a picture word and at most two
+/// other short words.
+fn bracketed_only_pictures(line: &str) -> bool {
+    for (open, close) in [('[', ']'), ('(', ')'), ('<', '>'), ('{', '}')] {
+        let mut rest = line;
+        while let Some(start) = rest.find(open) {
+            let after = &rest[start + open.len_utf8()..];
+            let Some(end) = after.find(close) else { break };
+            let inner = words(&after[..end]);
+            let pictures = inner
+                .iter()
+                .filter(|w| PICTURES.contains(&w.as_str()))
+                .count();
+            if pictures > 0 && inner.len() <= pictures + 2 && !after[..end].contains('/') {
+                return true;
+            }
+            rest = &after[end..];
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_placeholders() {
+        for line in [
+            "Lambda @ Edge - [REFER SCREENSHOT]",
+            "restart the agent. [REFER ATTACHED SCREENSHOT]",
+            "policies  -  [REFER COMPARISON OF DEPLOYMENT POLICIES SCREENSHOTS]",
+            "- the flow log format (ref. attached image)",
+            "Integration tests - refer attached images /* IMPORTANT */",
+            "Refer image related to pipeline stages.",
+            "Cross region copies [REFER IMAGE] - with KMS",
+            "(image)",
+            "see the diagram below",
+            "As per the diagram, traffic goes through the NAT",
+        ] {
+            assert!(is_placeholder(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn ignores_ordinary_picture_words() {
+        for line in [
+            "docker build an image from the Dockerfile",
+            "list images command : docker images",
+            "the container definition says which image to use",
+            "- New image",
+            "ImageId : ami-1234",
+            "a reference to the vpc id",
+            "we prefer tasks for batch jobs",
+            "Reference link : https://example.com/watch",
+            "![diagram](img/flow.png) see diagram",
+            "push the image (tag it first) to the repo",
+            "[docker/image](https://hub.docker.com)",
+        ] {
+            assert!(!is_placeholder(line), "{line}");
+        }
+    }
+}
