@@ -4,3 +4,4 @@
 mod compile;
 mod export;
 mod util;
+mod vault;
