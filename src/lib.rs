@@ -26,6 +26,7 @@ pub mod compile;
 pub mod export;
 pub mod extract;
 pub mod graph;
+pub mod incremental;
 pub mod layout;
 pub mod notes;
 pub mod search;
