@@ -2,6 +2,7 @@
 //! each subcommand makes one stage of the pipeline scriptable, testable and measurable.
 
 mod compile;
+mod search;
 
 use std::path::PathBuf;
 
@@ -26,11 +27,14 @@ pub struct Cli {
 pub enum Command {
     /// Compile notes into a knowledge graph; print a summary, optionally write the graph JSON.
     Compile(compile::CompileArgs),
+    /// Search the notes: `[PATH] QUERY`, or a batch of queries with `--queries FILE`.
+    Search(search::SearchArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
 pub fn run(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Compile(args) => compile::run(&args),
+        Command::Search(args) => search::run(&args),
     }
 }
