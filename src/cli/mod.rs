@@ -3,6 +3,7 @@
 
 mod compile;
 mod export;
+mod search;
 
 use std::path::PathBuf;
 
@@ -29,6 +30,8 @@ pub enum Command {
     Compile(compile::CompileArgs),
     /// Write the graph for Gephi (graphml, gexf), Graphviz (dot) or d3 (json).
     Export(export::ExportArgs),
+    /// Search the notes: `[PATH] QUERY`, or a batch of queries with `--queries FILE`.
+    Search(search::SearchArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
@@ -36,5 +39,6 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Compile(args) => compile::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Search(args) => search::run(&args),
     }
 }
