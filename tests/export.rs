@@ -196,7 +196,7 @@ fn graphml_parses_back_with_every_attribute() {
             "node key {name}"
         );
     }
-    for name in ["kind", "weight"] {
+    for name in ["kind", "weight", "symmetric"] {
         assert!(
             keys.iter().any(|((f, _), n)| f == "edge" && n == name),
             "edge key {name}"
@@ -267,7 +267,9 @@ fn graphml_parses_back_with_every_attribute() {
         .iter()
         .find(|e| e.2["kind"] == "compared_with")
         .unwrap();
-    assert_eq!(compared.3, "false");
+    assert_eq!(compared.2["symmetric"], "true");
+    assert_eq!(triggers.2["symmetric"], "false");
+    assert!(edges.iter().all(|e| e.3.is_empty()), "no mixed directions");
 }
 
 #[test]
@@ -323,7 +325,16 @@ fn gexf_parses_back_with_viz() {
         .iter()
         .find(|e| e.attr("label") == "compared_with")
         .unwrap();
-    assert_eq!(compared.attr("type"), "undirected");
+    let symmetric = compared
+        .child("attvalues")
+        .all("attvalue")
+        .find(|a| a.attr("for") == "symmetric")
+        .unwrap();
+    assert_eq!(symmetric.attr("value"), "true");
+    assert!(
+        edges.iter().all(|e| e.attr("type").is_empty()),
+        "no mixed directions"
+    );
     let mut edge_ids: Vec<&str> = edges.iter().map(|e| e.attr("id")).collect();
     edge_ids.dedup();
     assert_eq!(edge_ids.len(), 4, "edge ids are unique");

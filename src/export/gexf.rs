@@ -24,6 +24,9 @@ pub fn write(graph: &ExportGraph) -> String {
     out.push_str("    </attributes>\n");
     out.push_str("    <attributes class=\"edge\" mode=\"static\">\n");
     out.push_str("      <attribute id=\"kind\" title=\"kind\" type=\"string\"/>\n");
+    // Mixed graphs (`type="undirected"` on some edges) are refused by networkx and others:
+    // symmetric kinds are written once and flagged.
+    out.push_str("      <attribute id=\"symmetric\" title=\"symmetric\" type=\"boolean\"/>\n");
     out.push_str("    </attributes>\n");
     out.push_str("    <nodes>\n");
     for node in &graph.nodes {
@@ -70,14 +73,9 @@ pub fn write(graph: &ExportGraph) -> String {
     }
     out.push_str("    </nodes>\n    <edges>\n");
     for (ix, edge) in graph.edges.iter().enumerate() {
-        let ty = if edge.directed {
-            ""
-        } else {
-            " type=\"undirected\""
-        };
         let _ = writeln!(
             out,
-            "      <edge id=\"{ix}\" source=\"{}\" target=\"{}\" weight=\"{}\" label=\"{}\"{ty}>",
+            "      <edge id=\"{ix}\" source=\"{}\" target=\"{}\" weight=\"{}\" label=\"{}\">",
             escape(&edge.source),
             escape(&edge.target),
             num(edge.weight),
@@ -85,8 +83,9 @@ pub fn write(graph: &ExportGraph) -> String {
         );
         let _ = writeln!(
             out,
-            "        <attvalues><attvalue for=\"kind\" value=\"{}\"/></attvalues>",
-            escape(&edge.kind)
+            "        <attvalues><attvalue for=\"kind\" value=\"{}\"/><attvalue for=\"symmetric\" value=\"{}\"/></attvalues>",
+            escape(&edge.kind),
+            !edge.directed
         );
         out.push_str("      </edge>\n");
     }
@@ -108,6 +107,7 @@ mod tests {
         assert!(text.contains("<viz:position x=\"10\" y=\"-20\" z=\"0.0\"/>"));
         assert_eq!(text.matches("<viz:position").count(), 1);
         assert!(text.contains("label=\"R&amp;D &lt;draft&gt;"));
-        assert!(text.contains("type=\"undirected\""));
+        assert!(text.contains("<attvalue for=\"symmetric\" value=\"true\"/>"));
+        assert!(!text.contains("undirected"));
     }
 }

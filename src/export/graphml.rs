@@ -40,6 +40,9 @@ pub fn write(graph: &ExportGraph) -> String {
         "  <key id=\"edge_kind\" for=\"edge\" attr.name=\"kind\" attr.type=\"string\"/>\n",
     );
     out.push_str("  <key id=\"weight\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n");
+    out.push_str(
+        "  <key id=\"symmetric\" for=\"edge\" attr.name=\"symmetric\" attr.type=\"boolean\"/>\n",
+    );
     out.push_str("  <graph id=\"cloudatlas\" edgedefault=\"directed\">\n");
     for node in &graph.nodes {
         let _ = writeln!(out, "    <node id=\"{}\">", escape(&node.id));
@@ -71,14 +74,11 @@ pub fn write(graph: &ExportGraph) -> String {
         out.push_str("    </node>\n");
     }
     for (ix, edge) in graph.edges.iter().enumerate() {
-        let directed = if edge.directed {
-            ""
-        } else {
-            " directed=\"false\""
-        };
+        // Mixed graphs (`directed="false"` on some edges) are valid GraphML but networkx and
+        // others refuse them: symmetric kinds are written once, flagged with `symmetric`.
         let _ = writeln!(
             out,
-            "    <edge id=\"e{ix}\" source=\"{}\" target=\"{}\"{directed}>",
+            "    <edge id=\"e{ix}\" source=\"{}\" target=\"{}\">",
             escape(&edge.source),
             escape(&edge.target)
         );
@@ -91,6 +91,11 @@ pub fn write(graph: &ExportGraph) -> String {
             out,
             "      <data key=\"weight\">{}</data>",
             num(edge.weight)
+        );
+        let _ = writeln!(
+            out,
+            "      <data key=\"symmetric\">{}</data>",
+            !edge.directed
         );
         out.push_str("    </edge>\n");
     }
@@ -113,7 +118,7 @@ mod tests {
             )
         );
         assert!(!text.contains('\u{1}'));
-        assert!(text.contains("directed=\"false\""));
+        assert!(text.contains("<data key=\"symmetric\">true</data>"));
         assert!(!text.contains("<data key=\"x\">"), "no positions given");
     }
 }
