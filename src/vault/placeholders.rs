@@ -34,6 +34,23 @@ const PICTURES: &[&str] = &[
     "snip",
 ];
 
+/// A picture word followed by one of these names a thing, not a picture ("EC2 Image Builder",
+/// "image id", "image tag").
+const NOT_PICTURES_AFTER: &[&str] = &[
+    "builder",
+    "id",
+    "ids",
+    "uri",
+    "tag",
+    "tags",
+    "name",
+    "scanning",
+    "repository",
+    "pipeline",
+    "version",
+    "digest",
+];
+
 /// Words allowed between a pointer and a picture word (`refer the attached comparison image`).
 const MAX_GAP: usize = 5;
 
@@ -43,14 +60,18 @@ pub fn is_placeholder(line: &str) -> bool {
     if line.contains("![") || line.to_ascii_lowercase().contains("<img") {
         return false;
     }
+    let line = &without_links(line);
     let words = words(line);
     for (i, word) in words.iter().enumerate() {
         if POINTERS.contains(&word.as_str()) {
             let end = (i + 1 + MAX_GAP + 1).min(words.len());
-            if words[i + 1..end]
-                .iter()
-                .any(|w| PICTURES.contains(&w.as_str()))
-            {
+            let picture_at = (i + 1..end).find(|&j| {
+                PICTURES.contains(&words[j].as_str())
+                    && !words
+                        .get(j + 1)
+                        .is_some_and(|next| NOT_PICTURES_AFTER.contains(&next.as_str()))
+            });
+            if picture_at.is_some() {
                 // `as` and `per` only point in "as per image"/"as shown in the diagram" forms,
                 // which the loop finds through `per`/`see`; a lone `as` must be next to the word.
                 if (word == "as" || word == "add" || word == "view" || word == "look")
@@ -65,6 +86,51 @@ pub fn is_placeholder(line: &str) -> bool {
         }
     }
     bracketed_only_pictures(line)
+}
+
+/// The line without `[[wikilinks]]`, Markdown link targets `](…)`, URLs and `inline code`:
+/// "see [[Image Builder]]" names a note, not a picture.
+fn without_links(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    loop {
+        let next = [
+            rest.find("[["),
+            rest.find("]("),
+            rest.find('`'),
+            rest.find("://"),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let Some(start) = next else {
+            out.push_str(rest);
+            break;
+        };
+        let tail = &rest[start..];
+        let (keep, skip) = if tail.starts_with("[[") {
+            (start, tail.find("]]").map_or(tail.len(), |e| e + 2))
+        } else if tail.starts_with("](") {
+            // Keep the `]` so a bracket before it still closes.
+            (start + 1, tail.find(')').map_or(tail.len(), |e| e + 1))
+        } else if tail.starts_with('`') {
+            (start, tail[1..].find('`').map_or(tail.len(), |e| e + 2))
+        } else {
+            // A URL: drop back to its scheme and up to the next space.
+            let scheme_start = rest[..start]
+                .rfind(|c: char| !c.is_ascii_alphanumeric())
+                .map_or(0, |i| i + 1);
+            out.push_str(&rest[..scheme_start]);
+            let end = tail.find(char::is_whitespace).unwrap_or(tail.len());
+            out.push(' ');
+            rest = &tail[end..];
+            continue;
+        };
+        out.push_str(&rest[..keep]);
+        out.push(' ');
+        rest = tail.get(skip..).unwrap_or("");
+    }
+    out
 }
 
 /// Lowercase words of a line (letters, digits and `-`).
@@ -133,6 +199,11 @@ mod tests {
             "![diagram](img/flow.png) see diagram",
             "push the image (tag it first) to the repo",
             "[docker/image](https://hub.docker.com)",
+            "- hooks first. See [[ec2-image-builder-patterns|EC2 Image Builder]].",
+            "see `docker image ls` output",
+            "see the EC2 Image Builder pipeline",
+            "refer the image tag in the task definition",
+            "see https://example.com/images/arch.png for details",
         ] {
             assert!(!is_placeholder(line), "{line}");
         }
