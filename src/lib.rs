@@ -34,4 +34,4 @@ pub mod study;
 pub mod util;
 pub mod vault;
 
-pub use compile::{Compiled, compile, compile_builtin};
+pub use compile::{Compiled, compile, compile_builtin, compile_with_progress};

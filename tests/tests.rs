@@ -3,5 +3,6 @@
 
 mod compile;
 mod export;
+mod notes;
 mod util;
 mod vault;

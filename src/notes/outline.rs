@@ -100,12 +100,36 @@ pub fn build_sections(
     if preamble_from < first {
         let has_content = (preamble_from..first).any(|i| !is_filler(lines.get(text, i)));
         if has_content {
-            let end = trim_end(text, lines, 0, first - 1, is_filler);
+            let end = trim_end(text, lines, preamble_from, first - 1, is_filler);
             let stem = std::path::Path::new(file)
                 .file_stem()
                 .map_or_else(|| file.to_owned(), |s| s.to_string_lossy().into_owned());
-            out.push(make_section(file, text, lines, stem.clone(), vec![stem], 0, 0, end, String::new()));
+            out.push(make_section(
+                file,
+                text,
+                lines,
+                stem.clone(),
+                vec![stem],
+                0,
+                preamble_from,
+                end.max(preamble_from),
+                String::new(),
+            ));
         }
+    }
+    // For each heading, the line of the next heading of the same or a higher level: one pass
+    // from the end, remembering the next line seen at each level.
+    let max_level = headings
+        .iter()
+        .map(|h| usize::from(h.level))
+        .max()
+        .unwrap_or(0);
+    let mut next_at = vec![n; max_level + 1];
+    let mut ends = vec![n; headings.len()];
+    for (k, h) in headings.iter().enumerate().rev() {
+        let level = usize::from(h.level);
+        ends[k] = next_at[..=level].iter().copied().min().unwrap_or(n);
+        next_at[level] = h.line.min(n);
     }
     let mut stack: Vec<(u8, String)> = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();
@@ -114,10 +138,7 @@ pub fn build_sections(
             continue;
         }
         // The section ends before the next heading of the same or a higher level.
-        let next = headings[k + 1..]
-            .iter()
-            .find(|o| o.level <= h.level)
-            .map_or(n, |o| o.line.min(n));
+        let next = ends[k];
         let last = next.saturating_sub(1).max(h.line);
         let end = trim_end(text, lines, h.line, last, is_filler);
         while stack.last().is_some_and(|(lvl, _)| *lvl >= h.level) {

@@ -70,8 +70,10 @@ fn bullet_text_start(trimmed: &str) -> Option<usize> {
     }
     if i > 0 && i <= 4 {
         let run = &trimmed[..i];
-        let is_bullet = matches!(run, "-" | "--" | "->" | "-->" | "--->" | "==>" | "=>" | "*" | "+" | ">")
-            || (run.ends_with('>') && run.len() <= 4);
+        let is_bullet = matches!(
+            run,
+            "-" | "--" | "->" | "-->" | "--->" | "==>" | "=>" | "*" | "+" | ">"
+        ) || (run.ends_with('>') && run.len() <= 4);
         // `->Text` is a bullet too when the arrow is glued to the text.
         if is_bullet && (followed_by_space(i) || run.ends_with('>')) {
             return Some(skip_spaces(bytes, i));
@@ -123,28 +125,124 @@ fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
 
 /// Words that open a sentence rather than a title.
 const SENTENCE_OPENERS: &[&str] = &[
-    "so", "and", "but", "or", "then", "also", "because", "it", "it's", "its", "we", "we'll",
-    "i", "i'm", "you", "they", "this", "these", "those", "there", "here", "now", "otherwise",
-    "therefore", "however", "hence", "thus", "basically", "e.g", "eg", "i.e", "ie", "note",
-    "nb", "ps", "refer", "see", "check", "login", "click", "run", "go", "once", "after",
-    "before", "since", "if", "as", "while", "although", "though", "just", "let's", "lets",
-    "please", "todo", "maybe", "probably", "both", "all", "each", "every", "only", "even",
-    "still", "yes", "no", "ok", "okay", "voila", "like", "same", "not",
+    "so",
+    "and",
+    "but",
+    "or",
+    "then",
+    "also",
+    "because",
+    "it",
+    "it's",
+    "its",
+    "we",
+    "we'll",
+    "i",
+    "i'm",
+    "you",
+    "they",
+    "this",
+    "these",
+    "those",
+    "there",
+    "here",
+    "now",
+    "otherwise",
+    "therefore",
+    "however",
+    "hence",
+    "thus",
+    "basically",
+    "e.g",
+    "eg",
+    "i.e",
+    "ie",
+    "note",
+    "nb",
+    "ps",
+    "refer",
+    "see",
+    "check",
+    "login",
+    "click",
+    "run",
+    "go",
+    "once",
+    "after",
+    "before",
+    "since",
+    "if",
+    "as",
+    "while",
+    "although",
+    "though",
+    "just",
+    "let's",
+    "lets",
+    "please",
+    "todo",
+    "maybe",
+    "probably",
+    "both",
+    "all",
+    "each",
+    "every",
+    "only",
+    "even",
+    "still",
+    "yes",
+    "no",
+    "ok",
+    "okay",
+    "voila",
+    "like",
+    "same",
+    "not",
 ];
 
 /// Words that make a line a sentence (a verb), unless it is a lead-in ending in `:`.
 const VERBS: &[&str] = &[
-    "is", "are", "was", "were", "be", "been", "being", "should", "can", "could", "will",
-    "would", "must", "may", "might", "shall", "does", "do", "did", "has", "have", "had",
-    "isn't", "aren't", "can't", "cannot", "won't", "don't", "doesn't",
+    "is", "are", "was", "were", "be", "been", "being", "should", "can", "could", "will", "would",
+    "must", "may", "might", "shall", "does", "do", "did", "has", "have", "had", "isn't", "aren't",
+    "can't", "cannot", "won't", "don't", "doesn't",
 ];
 
 /// Words that open a sub-heading of the current topic (`To create a service :`).
 const SUB_OPENERS: &[&str] = &[
-    "to", "the", "when", "how", "what", "why", "where", "which", "for", "a", "an", "things",
-    "steps", "ways", "types", "two", "three", "four", "five", "six", "some", "other",
-    "difference", "differences", "example", "examples", "practical", "overview", "setting",
-    "creating", "configuring", "using", "important", "use",
+    "to",
+    "the",
+    "when",
+    "how",
+    "what",
+    "why",
+    "where",
+    "which",
+    "for",
+    "a",
+    "an",
+    "things",
+    "steps",
+    "ways",
+    "types",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "some",
+    "other",
+    "difference",
+    "differences",
+    "example",
+    "examples",
+    "practical",
+    "overview",
+    "setting",
+    "creating",
+    "configuring",
+    "using",
+    "important",
+    "use",
 ];
 
 /// Words that never link a sub-heading to its topic.
@@ -155,7 +253,14 @@ const STOP_STEMS: &[&str] = &[
 
 /// Marker words people append to headings; stripped from titles.
 const DECORATION_WORDS: &[&str] = &[
-    "important", "very important", "imp", "exam", "todo", "note", "!!!", "new",
+    "important",
+    "very important",
+    "imp",
+    "exam",
+    "todo",
+    "note",
+    "!!!",
+    "new",
 ];
 
 fn first_word(title: &str) -> &str {
@@ -314,8 +419,20 @@ fn title_shape_ok(c: &Cleaned<'_>, max_words: usize) -> bool {
     }
     // A bare marker (`IMPORTANT !!!`, `NOTE:`) flags the lines after it; it names no topic.
     const MARKERS: &[&str] = &[
-        "important", "very important", "important note", "note", "notes", "todo", "warning",
-        "imp", "remember", "tip", "tips", "exam tip", "update", "edit",
+        "important",
+        "very important",
+        "important note",
+        "note",
+        "notes",
+        "todo",
+        "warning",
+        "imp",
+        "remember",
+        "tip",
+        "tips",
+        "exam tip",
+        "update",
+        "edit",
     ];
     !MARKERS.iter().any(|m| m.eq_ignore_ascii_case(t))
 }
@@ -339,7 +456,10 @@ fn is_code(trimmed: &str) -> bool {
     if b.is_empty() {
         return false;
     }
-    if matches!(b[0], b'{' | b'}' | b'[' | b']' | b'<' | b'$' | b'"' | b'\'' | b'/' | b'!') {
+    if matches!(
+        b[0],
+        b'{' | b'}' | b'[' | b']' | b'<' | b'$' | b'"' | b'\'' | b'/' | b'!'
+    ) {
         return true;
     }
     if trimmed.contains("::") || trimmed.contains("!Ref") || trimmed.contains("!GetAtt") {
@@ -347,8 +467,18 @@ fn is_code(trimmed: &str) -> bool {
     }
     let first = first_word(trimmed);
     const DOCKER: &[&str] = &[
-        "FROM", "RUN", "CMD", "EXPOSE", "COPY", "ADD", "ENV", "WORKDIR", "ENTRYPOINT", "ARG",
-        "VOLUME", "LABEL",
+        "FROM",
+        "RUN",
+        "CMD",
+        "EXPOSE",
+        "COPY",
+        "ADD",
+        "ENV",
+        "WORKDIR",
+        "ENTRYPOINT",
+        "ARG",
+        "VOLUME",
+        "LABEL",
     ];
     DOCKER.contains(&first) && trimmed.len() > first.len()
 }
@@ -492,7 +622,28 @@ enum Open {
 
 /// Finds the outline's headings.
 fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
+    let mut gaps = GapStats::default();
+    let first = headings_pass(text, lines, false, &mut gaps);
+    // An author who leaves two or more blank lines before most topics and one before a few
+    // headings is using the single blank line for sub-headings: read it that way.
+    if gaps.wide >= 4 && gaps.wide >= gaps.narrow && gaps.narrow > 0 {
+        headings_pass(text, lines, true, &mut GapStats::default())
+    } else {
+        first
+    }
+}
+
+/// How many level-1 headings (not right after a separator, not the first) follow two or more
+/// blank lines (`wide`) or exactly one (`narrow`).
+#[derive(Default)]
+struct GapStats {
+    wide: usize,
+    narrow: usize,
+}
+
+fn headings_pass(text: &str, lines: &Lines, gap_style: bool, gaps: &mut GapStats) -> Vec<Heading> {
     let n = lines.len();
+    let mut blank_run = 0usize;
     let mut out: Vec<Heading> = Vec::new();
     // Current level-1 topic: index into `out`, and the first line of its body.
     let mut topic: Option<usize> = None;
@@ -506,6 +657,7 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
         let line = lines.get(text, i);
         if is_blank(line) {
             prev_blank = true;
+            blank_run += 1;
             i += 1;
             continue;
         }
@@ -519,7 +671,9 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
         }
         let (ind, _) = indent(line);
         let was_blank = prev_blank;
+        let blanks_before = blank_run;
         prev_blank = false;
+        blank_run = 0;
         // The next non-blank line, and whether a blank line comes between.
         let mut j = i + 1;
         while j < n && is_blank(lines.get(text, j)) {
@@ -562,6 +716,7 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
                     || lower_in(first_word(title), SUB_OPENERS)
                     || first_word(title).starts_with(|ch: char| ch.is_ascii_digit())
                     || has_verb(title)
+                    || (gap_style && blanks_before == 1)
                     || (numbered.is_some() && !topic_numbered)
                     || (c.colon
                         && !product_like(first_word(title))
@@ -569,6 +724,13 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
                         && has_function_word(title));
                 if sub { 2 } else { 1 }
             };
+            if level == 1 && topic.is_some() && !after_separator {
+                if blanks_before >= 2 {
+                    gaps.wide += 1;
+                } else {
+                    gaps.narrow += 1;
+                }
+            }
             if level == 1 {
                 topic = Some(out.len());
                 topic_numbered = numbered.is_some();
@@ -744,7 +906,10 @@ fn names_topic_item(text: &str, lines: &Lines, from: usize, to: usize, title: &s
         let t = lines.get(text, k).trim();
         bullet_text_start(t)
             .and_then(|at| t.get(at..))
-            .is_some_and(|item| item.trim_end_matches([':', ' ']).eq_ignore_ascii_case(title))
+            .is_some_and(|item| {
+                item.trim_end_matches([':', ' '])
+                    .eq_ignore_ascii_case(title)
+            })
     })
 }
 
@@ -767,9 +932,15 @@ mod tests {
             ("CodeDeploy -", "CodeDeploy"),
             ("Elastic Beanstalk :", "Elastic Beanstalk"),
             ("EB-extensions - ", "EB-extensions"),
-            ("AutoScaling - LifeCycle Hooks //IMPORTANT", "AutoScaling - LifeCycle Hooks"),
+            (
+                "AutoScaling - LifeCycle Hooks //IMPORTANT",
+                "AutoScaling - LifeCycle Hooks",
+            ),
             ("Lambda @ Edge - [REFER SCREENSHOT]", "Lambda @ Edge"),
-            ("Automated tests - refer attached images /* IMPORTANT */", "Automated tests"),
+            (
+                "Automated tests - refer attached images /* IMPORTANT */",
+                "Automated tests",
+            ),
             ("Tools-", "Tools"),
             ("Queues : IMPORTANT", "Queues"),
             ("Caching layer !!!", "Caching layer"),
@@ -812,9 +983,15 @@ mod tests {
     fn heading_shapes_table() {
         // (text, expected headings as (line, level, title))
         let cases: &[(&str, &[(usize, u8, &str)])] = &[
-            ("Amazon SQS\n\n - queues messages\n", &[(1, 1, "Amazon SQS")]),
+            (
+                "Amazon SQS\n\n - queues messages\n",
+                &[(1, 1, "Amazon SQS")],
+            ),
             ("intro line.\n\nSNS -\n- topics\n", &[(3, 1, "SNS")]),
-            ("Step Functions :\n\tstate machines\n", &[(1, 1, "Step Functions")]),
+            (
+                "Step Functions :\n\tstate machines\n",
+                &[(1, 1, "Step Functions")],
+            ),
             (
                 "Glue\n- crawlers\n\n=====\nAthena\n- queries S3\n",
                 &[(1, 1, "Glue"), (5, 1, "Athena")],
@@ -843,7 +1020,10 @@ mod tests {
                 ],
             ),
             // A bullet with a definition is not a heading.
-            ("Route 53\n\t- Weighted : splits traffic\n\t\tby weight\n", &[(1, 1, "Route 53")]),
+            (
+                "Route 53\n\t- Weighted : splits traffic\n\t\tby weight\n",
+                &[(1, 1, "Route 53")],
+            ),
             // `Name - description` with an indented continuation.
             (
                 "CloudTrail - records every API call made in the account\n\t- kept 90 days\n",
@@ -876,11 +1056,40 @@ mod tests {
     }
 
     #[test]
+    fn wide_gaps_between_topics_make_single_gaps_sub_headings() {
+        let mut text = String::new();
+        for (k, topic) in [
+            "Amazon SQS",
+            "Amazon SNS",
+            "AWS Glue",
+            "Amazon Athena",
+            "AWS Batch",
+        ]
+        .iter()
+        .enumerate()
+        {
+            text.push_str(&format!("\n\n{topic}\n- what it does\n"));
+            if k % 2 == 0 {
+                text.push_str("\nLimits :\n- some\n");
+            }
+        }
+        let got = heads(&text);
+        let levels: Vec<u8> = got.iter().map(|h| h.1).collect();
+        assert_eq!(levels, [1, 2, 1, 1, 2, 1, 1, 2], "{got:?}");
+        // With one blank line everywhere there is no such signal: all topics stay level 1.
+        let flat = "SQS -\n- queues\n\nSNS -\n- topics\n\nGlue -\n- crawlers\n";
+        assert!(heads(flat).iter().all(|h| h.1 == 1));
+    }
+
+    #[test]
     fn sections_cover_lines_and_trim_blank_ends() {
         let text = "Study log\n\nIAM -\n- users\n\n\n====\nKMS :\n- keys\n";
         let mut w = Vec::new();
         let s = sections("n.txt", text, &mut w);
-        let got: Vec<(u8, u32, u32)> = s.iter().map(|s| (s.level, s.line_start, s.line_end)).collect();
+        let got: Vec<(u8, u32, u32)> = s
+            .iter()
+            .map(|s| (s.level, s.line_start, s.line_end))
+            .collect();
         assert_eq!(got, [(1, 1, 1), (1, 3, 4), (1, 8, 9)]);
         assert_eq!(s[1].id, "n.txt#iam");
         assert_eq!(s[2].heading_path, ["KMS"]);
