@@ -121,9 +121,7 @@ fn missing_pictures_are_listed_with_file_and_line() {
     }
 }
 
-/// Needs the Markdown parser of the `notes` branch (wikilinks, tags, front matter into `Note`).
 #[test]
-#[ignore = "needs notes branch: Markdown wikilinks/tags/front matter parsing"]
 fn wikilinks_tags_and_embeds_resolve_like_obsidian() {
     let dir = fixture();
     let compiled = cloudatlas::compile(&dir.path().join("vault")).unwrap();
@@ -135,7 +133,9 @@ fn wikilinks_tags_and_embeds_resolve_like_obsidian() {
     let edge = g.graph.find_edge(index, vpc).expect("index -> VPC");
     assert_eq!(g.graph[edge].kind, RelationKind::LinksTo);
     let lines: Vec<u32> = g.graph[edge].evidence.iter().map(|e| e.line).collect();
-    assert_eq!(lines, [7, 7, 8]);
+    // Evidence is one per line; the weight counts every link.
+    assert_eq!(lines, [7, 8]);
+    assert_eq!(g.graph[edge].weight, 3.0);
     assert!(g.graph.find_edge(index, old).is_none());
     assert!(g.graph.find_edge(old, index).is_some(), "back link");
     let all = messages(&compiled.warnings);
