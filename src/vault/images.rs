@@ -92,8 +92,8 @@ fn scan_markdown_images(line: &str, line_no: u32, out: &mut Vec<RawImage>) {
     while let Some(start) = rest.find("![") {
         let after = &rest[start + 2..];
         // `![[embed]]` is a wikilink embed, handled with the links.
-        if after.starts_with('[') {
-            rest = &after[1..];
+        if let Some(embed) = after.strip_prefix('[') {
+            rest = embed;
             continue;
         }
         let Some(close) = after.find("](") else { break };

@@ -274,7 +274,7 @@ fn analyse_note(
             });
         }
     }
-    warnings.sort_by(|a, b| a.line.cmp(&b.line));
+    warnings.sort_by_key(|w| w.line);
     vault.warnings.extend(warnings);
 }
 

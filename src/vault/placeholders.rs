@@ -113,8 +113,8 @@ fn without_links(line: &str) -> String {
         } else if tail.starts_with("](") {
             // Keep the `]` so a bracket before it still closes.
             (start + 1, tail.find(')').map_or(tail.len(), |e| e + 1))
-        } else if tail.starts_with('`') {
-            (start, tail[1..].find('`').map_or(tail.len(), |e| e + 2))
+        } else if let Some(code) = tail.strip_prefix('`') {
+            (start, code.find('`').map_or(tail.len(), |e| e + 2))
         } else {
             // A URL: drop back to its scheme and up to the next space.
             let scheme_start = rest[..start]
