@@ -31,8 +31,15 @@ fn main() -> anyhow::Result<()> {
     let mut extraction = cloudatlas::extract::extract(&loaded, Catalog::builtin());
     let extract_ms = ms(start);
     let start = Instant::now();
-    let vault = cloudatlas::vault::apply(&loaded, &mut extraction.graph, &mut extraction.warnings);
-    let vault_ms = ms(start);
+    let folder = cloudatlas::vault::Folder::new(loaded.root.as_deref());
+    let vault_folder_ms = ms(start);
+    let start = Instant::now();
+    let vault = cloudatlas::vault::analyse(&loaded, &folder);
+    let vault_analyse_ms = ms(start);
+    let start = Instant::now();
+    cloudatlas::vault::add_to_graph(&loaded, &vault, &mut extraction.graph);
+    let vault_graph_ms = ms(start);
+    let vault_ms = vault_folder_ms + vault_analyse_ms + vault_graph_ms;
     drop(extraction);
     drop(loaded);
 
@@ -82,6 +89,9 @@ fn main() -> anyhow::Result<()> {
             "load_ms": load_ms,
             "extract_ms": extract_ms,
             "vault_ms": vault_ms,
+            "vault_folder_ms": vault_folder_ms,
+            "vault_analyse_ms": vault_analyse_ms,
+            "vault_graph_ms": vault_graph_ms,
             "compile_ms": compile_ms,
             "index_ms": index_ms,
             "compile_plus_index_ms": compile_ms + index_ms,

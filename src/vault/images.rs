@@ -63,6 +63,10 @@ pub fn scan(text: &str) -> Vec<RawImage> {
             fence = Some("~~~");
             continue;
         }
+        // Most lines hold no picture: skip them before any allocation.
+        if !raw_line.contains("![") && !raw_line.contains('<') {
+            continue;
+        }
         let line = without_inline_code(raw_line);
         scan_markdown_images(&line, line_no, &mut out);
         scan_img_tags(&line, line_no, &mut out);

@@ -242,6 +242,11 @@ fn analyse_note(
         }
     }
     let mut seen = HashSet::new();
+    let lower_text = if note.tags.is_empty() && note.front_matter.tags.is_empty() {
+        String::new()
+    } else {
+        note.text.to_lowercase()
+    };
     for tag in note
         .tags
         .iter()
@@ -254,7 +259,7 @@ fn analyse_note(
         vault.tags.push(TagUse {
             file: file.to_owned(),
             tag: tag.to_owned(),
-            line: tag_line(&note.text, tag),
+            line: tag_line(&lower_text, tag),
         });
     }
     let mut fence = false;
@@ -285,12 +290,13 @@ fn has_heading(note: &Note, heading: &str) -> bool {
     note.sections.iter().any(|s| slug(&s.title) == wanted)
 }
 
-/// The 1-based line where `#tag` (or, in front matter, the bare tag) is written; 1 if not found.
-fn tag_line(text: &str, tag: &str) -> u32 {
-    let wanted = format!("#{}", tag.to_lowercase());
+/// The 1-based line where `#tag` (or, in front matter, the bare tag) is written in `lower` (the
+/// note's text, lowercased once per note); 1 if not found.
+fn tag_line(lower: &str, tag: &str) -> u32 {
+    let tag = tag.to_lowercase();
+    let wanted = format!("#{tag}");
     let mut front = false;
-    for (ix, line) in text.lines().enumerate() {
-        let lower = line.to_lowercase();
+    for (ix, line) in lower.lines().enumerate() {
         let number = u32::try_from(ix + 1).unwrap_or(u32::MAX);
         if ix == 0 && line.trim() == "---" {
             front = true;
@@ -299,15 +305,15 @@ fn tag_line(text: &str, tag: &str) -> u32 {
         if front {
             if line.trim() == "---" || line.trim() == "..." {
                 front = false;
-            } else if lower.contains(&tag.to_lowercase()) {
+            } else if line.contains(&tag) {
                 return number;
             }
             continue;
         }
         let mut from = 0;
-        while let Some(pos) = lower[from..].find(&wanted) {
+        while let Some(pos) = line[from..].find(&wanted) {
             let end = from + pos + wanted.len();
-            let boundary = lower[end..]
+            let boundary = line[end..]
                 .chars()
                 .next()
                 .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '/')));
@@ -547,8 +553,9 @@ mod tests {
 
     #[test]
     fn tag_lines() {
-        let text = "---\ntags: [exam, ops]\n---\n# T\nsee #ops-notes and #Ops.\n";
-        assert_eq!(tag_line(text, "exam"), 2);
+        let text = "---\ntags: [exam, ops]\n---\n# T\nsee #ops-notes and #Ops.\n".to_lowercase();
+        assert_eq!(tag_line(&text, "exam"), 2);
+        assert_eq!(tag_line("# t\nsee #ops-notes\nand #ops.\n", "Ops"), 3);
         assert_eq!(tag_line("a\nb #ops-x #ops\n", "ops"), 2);
         assert_eq!(tag_line("nothing", "x"), 1);
     }

@@ -56,6 +56,12 @@ const MAX_GAP: usize = 5;
 
 /// Whether `line` is a missing-picture placeholder.
 pub fn is_placeholder(line: &str) -> bool {
+    // Most lines name no picture at all: one scan for the stems of every picture word first.
+    if let Some(prefilter) = prefilter()
+        && !prefilter.is_match(line)
+    {
+        return false;
+    }
     // A real picture on the line is not a placeholder.
     if line.contains("![") || line.to_ascii_lowercase().contains("<img") {
         return false;
@@ -133,6 +139,22 @@ fn without_links(line: &str) -> String {
     out
 }
 
+/// An automaton over the stems of [`PICTURES`] (every picture word contains one of them).
+fn prefilter() -> Option<&'static aho_corasick::AhoCorasick> {
+    static PREFILTER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    PREFILTER
+        .get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build([
+                    "screen", "image", "img", "pic", "diagram", "fig", "photo", "snip",
+                ])
+                .ok()
+        })
+        .as_ref()
+}
+
 /// Lowercase words of a line (letters, digits and `-`).
 fn words(line: &str) -> Vec<String> {
     line.split(|c: char| !(c.is_alphanumeric() || c == '-'))
@@ -182,6 +204,14 @@ mod tests {
             "As per the diagram, traffic goes through the NAT",
         ] {
             assert!(is_placeholder(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn every_picture_word_passes_the_prefilter() {
+        let prefilter = prefilter().unwrap();
+        for word in PICTURES {
+            assert!(prefilter.is_match(&word.to_uppercase()), "{word}");
         }
     }
 
