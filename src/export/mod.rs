@@ -20,7 +20,7 @@ use std::path::Path;
 use petgraph::visit::{EdgeRef as _, IntoEdgeReferences as _};
 
 use crate::Compiled;
-use crate::graph::KnowledgeGraph;
+use crate::graph::{KnowledgeGraph, LinkJson, NodeJson, SectionJson};
 
 /// Node positions by node id: `{"id": [x, y]}` (what `cloudatlas layout --out` writes).
 pub type Positions = BTreeMap<String, [f32; 2]>;
@@ -198,33 +198,55 @@ pub fn export(
     }
 }
 
+/// A node of the node-link JSON: [`NodeJson`] plus what d3 draws with.
+#[derive(serde::Serialize)]
+struct D3Node<'a> {
+    #[serde(flatten)]
+    node: &'a NodeJson,
+    color: String,
+    size: f32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    x: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    y: Option<f32>,
+}
+
+/// The node-link JSON, shaped like [`GraphJson`].
+#[derive(serde::Serialize)]
+struct D3Graph<'a> {
+    nodes: Vec<D3Node<'a>>,
+    links: &'a [LinkJson],
+    sections: &'a [SectionJson],
+    warnings: &'a [crate::notes::Warning],
+}
+
 /// The node-link JSON of [`Compiled::to_json`] (nodes, links, sections, warnings), each node with
 /// `color`, `size` and, where known, `x`/`y` added for d3.
 fn node_link_json(compiled: &Compiled, graph: &ExportGraph) -> Result<String, ExportError> {
-    let mut value = serde_json::to_value(compiled.to_json(false))?;
+    let json = compiled.to_json(false);
     let extra: HashMap<&str, &ExportNode> =
         graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
-    if let Some(nodes) = value.get_mut("nodes").and_then(|n| n.as_array_mut()) {
-        for node in nodes {
-            let Some(obj) = node.as_object_mut() else {
-                continue;
-            };
-            let Some(info) = obj
-                .get("id")
-                .and_then(|id| id.as_str())
-                .and_then(|id| extra.get(id))
-            else {
-                continue;
-            };
-            obj.insert("color".into(), info.colour.hex().into());
-            obj.insert("size".into(), f64::from(info.size).into());
-            if let Some([x, y]) = info.pos {
-                obj.insert("x".into(), f64::from(x).into());
-                obj.insert("y".into(), f64::from(y).into());
+    let nodes = json
+        .nodes
+        .iter()
+        .map(|node| {
+            let info = extra.get(node.id.as_str());
+            D3Node {
+                node,
+                color: info.map_or_else(|| palette::TOPIC_COLOUR.hex(), |i| i.colour.hex()),
+                size: info.map_or(palette::node_size(node.mentions, 0), |i| i.size),
+                x: info.and_then(|i| i.pos).map(|p| p[0]),
+                y: info.and_then(|i| i.pos).map(|p| p[1]),
             }
-        }
-    }
-    let mut text = serde_json::to_string_pretty(&value)?;
+        })
+        .collect();
+    let d3 = D3Graph {
+        nodes,
+        links: &json.links,
+        sections: &json.sections,
+        warnings: &json.warnings,
+    };
+    let mut text = serde_json::to_string_pretty(&d3)?;
     text.push('\n');
     Ok(text)
 }
