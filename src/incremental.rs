@@ -295,6 +295,41 @@ mod tests {
     }
 
     #[test]
+    fn an_alias_added_elsewhere_resolves_an_old_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("a.md"),
+            "# A\n\nSee [[Elastic Container Service]].\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("ecs.md"), "# ECS\n\nTasks and services.\n").unwrap();
+        let mut compiled = crate::compile(root).unwrap();
+        assert!(
+            compiled
+                .warnings
+                .iter()
+                .any(|w| w.message.contains("unresolved link"))
+        );
+        std::fs::write(
+            root.join("ecs.md"),
+            "---\naliases: [Elastic Container Service]\n---\n# ECS\n\nTasks and services.\n",
+        )
+        .unwrap();
+        recompile_file(&mut compiled, &root.join("ecs.md")).unwrap();
+        assert!(
+            !compiled
+                .warnings
+                .iter()
+                .any(|w| w.message.contains("unresolved link"))
+        );
+        let a = compiled.graph.node("note:a.md").unwrap();
+        let ecs = compiled.graph.node("note:ecs.md").unwrap();
+        assert!(compiled.graph.graph.find_edge(a, ecs).is_some());
+        same(&compiled, &crate::compile(root).unwrap());
+    }
+
+    #[test]
     fn invalid_utf8_warning_is_kept_in_file_order() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
