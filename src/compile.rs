@@ -135,7 +135,8 @@ pub fn compile_builtin() -> Compiled {
 
 /// Compiles notes that are already loaded.
 pub fn compile_loaded(loaded: LoadedNotes, catalog: &Catalog, start: Instant) -> Compiled {
-    let extraction = extract::extract(&loaded, catalog);
+    let mut extraction = extract::extract(&loaded, catalog);
+    crate::vault::apply(&loaded, &mut extraction.graph, &mut extraction.warnings); // vault (issue 7): note/tag nodes, links, pictures
     let mut warnings = loaded.warnings.clone();
     warnings.extend(extraction.warnings);
     Compiled {

@@ -26,10 +26,12 @@ pub mod compile;
 pub mod export;
 pub mod extract;
 pub mod graph;
+pub mod incremental;
 pub mod layout;
 pub mod notes;
 pub mod search;
 pub mod study;
 pub mod util;
+pub mod vault;
 
 pub use compile::{Compiled, compile, compile_builtin, compile_with_progress};

@@ -3,7 +3,9 @@
 
 mod compile;
 mod extract;
+mod export;
 mod notes;
 mod layout;
 mod study;
 mod util;
+mod vault;

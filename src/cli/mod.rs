@@ -4,6 +4,8 @@
 mod compile;
 mod layout;
 mod weak;
+mod export;
+mod search;
 
 use std::path::PathBuf;
 
@@ -32,6 +34,10 @@ pub enum Command {
     Layout(layout::LayoutArgs),
     /// Weak topics: list, add, remove, suggest, review, coverage, export.
     Weak(weak::WeakArgs),
+    /// Write the graph for Gephi (graphml, gexf), Graphviz (dot) or d3 (json).
+    Export(export::ExportArgs),
+    /// Search the notes: `[PATH] QUERY`, or a batch of queries with `--queries FILE`.
+    Search(search::SearchArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
@@ -40,5 +46,7 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Compile(args) => compile::run(&args),
         Command::Layout(args) => layout::run(&args),
         Command::Weak(args) => weak::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Search(args) => search::run(&args),
     }
 }

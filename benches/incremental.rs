@@ -1,0 +1,73 @@
+//! Incremental recompile of one changed file against a full compile of the same notes, in the
+//! same run: the seed notes (`CLOUDATLAS_SEED`, default /work/shared/seeds/aws-devops-notes.txt,
+//! copied to a temporary folder) and, when `CLOUDATLAS_VAULT` names a generated vault
+//! (`cargo run --release --example gen_vault -- DIR`), one note of that vault.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read vault") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Benches a full compile of `root` and a one-file recompile of `file` (alternating two edits).
+fn bench_pair(c: &mut Criterion, name: &str, root: &Path, file: &Path) {
+    let original = std::fs::read_to_string(file).expect("read note");
+    let edited = format!("{original}\nIMPORTANT: CodeDeploy hooks run in order, edited.\n");
+    let mut group = c.benchmark_group(name);
+    group.sample_size(10);
+    group.bench_function("full_compile", |b| {
+        b.iter(|| cloudatlas::compile(root).expect("compile"));
+    });
+    let mut compiled = cloudatlas::compile(root).expect("compile");
+    let mut flip = false;
+    group.bench_function("recompile_one_file", |b| {
+        b.iter(|| {
+            flip = !flip;
+            std::fs::write(file, if flip { &edited } else { &original }).expect("write");
+            cloudatlas::incremental::recompile_file(&mut compiled, file).expect("recompile")
+        });
+    });
+    group.finish();
+    std::fs::write(file, &original).expect("restore");
+}
+
+fn incremental(c: &mut Criterion) {
+    let seed = std::env::var_os("CLOUDATLAS_SEED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/work/shared/seeds/aws-devops-notes.txt"));
+    if seed.exists() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("notes.txt");
+        std::fs::copy(&seed, &file).expect("copy seed");
+        bench_pair(c, "seed", dir.path(), &file);
+    } else {
+        eprintln!("no seed notes at {} (set CLOUDATLAS_SEED)", seed.display());
+    }
+    if let Some(vault) = std::env::var_os("CLOUDATLAS_VAULT").map(PathBuf::from) {
+        let dir = tempfile::tempdir().expect("tmp");
+        copy_dir(&vault, dir.path());
+        let compiled = cloudatlas::compile(dir.path()).expect("compile vault");
+        let note = compiled
+            .notes
+            .notes
+            .get(compiled.notes.notes.len() / 2)
+            .map(|n| dir.path().join(&n.file))
+            .expect("a note");
+        drop(compiled);
+        bench_pair(c, "vault", dir.path(), &note);
+    }
+}
+
+criterion_group!(benches, incremental);
+criterion_main!(benches);
