@@ -2,4 +2,5 @@
 //! Integration tests: one test binary, one module per area.
 
 mod compile;
+mod search;
 mod util;

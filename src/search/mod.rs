@@ -31,11 +31,11 @@ mod snippet;
 pub use self::aliases::AliasTable;
 pub use self::cache::{CacheStatus, OpenedIndex};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::TopDocs;
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery,
     Query, TermQuery,
@@ -360,13 +360,25 @@ impl SearchIndex {
             searcher: &searcher,
             stemmer: self.stemmer.clone(),
             highlighter: Highlighter::default(),
+            excluded_phrases: Vec::new(),
         };
         let Some(tantivy_query) = builder.build(&parsed)? else {
             return Ok(Vec::new());
         };
-        let top = searcher.search(&tantivy_query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut excluded = HashSet::new();
+        for q in &builder.excluded_phrases {
+            excluded.extend(searcher.search(q.as_ref(), &DocSetCollector)?);
+        }
+        let top = searcher.search(
+            &tantivy_query,
+            &TopDocs::with_limit(limit + excluded.len()).order_by_score(),
+        )?;
+        let top = top
+            .into_iter()
+            .filter(|(_, a)| !excluded.contains(a))
+            .take(limit);
         let mut columns = BTreeMap::new();
-        let mut ranked: Vec<(f32, usize)> = Vec::with_capacity(top.len());
+        let mut ranked: Vec<(f32, usize)> = Vec::with_capacity(limit.min(64));
         for (score, address) in top {
             let column = match columns.entry(address.segment_ord) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
@@ -415,6 +427,8 @@ struct QueryBuilder<'a> {
     searcher: &'a Searcher,
     stemmer: TextAnalyzer,
     highlighter: Highlighter,
+    /// Excluded phrases, removed from the hits after the search.
+    excluded_phrases: Vec<Box<dyn Query>>,
 }
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -720,7 +734,12 @@ impl QueryBuilder<'_> {
             match stems.len() {
                 0 => {}
                 1 => alternatives.push(should(self.stem_clause(&stems[0]))),
-                _ => alternatives.push(self.phrase_clause(&stems, 0)),
+                // A name of several words stands for as many words as were typed: a phrase
+                // scores the sum of its words, so it is scaled back.
+                n => alternatives.push(boosted(
+                    self.phrase_clause(&stems, 0),
+                    (typed_lower.len() as f32 / n as f32).min(1.0),
+                )),
             }
             self.highlighter.stems.extend(stems);
         }
@@ -788,6 +807,7 @@ impl QueryBuilder<'_> {
         let lowers: Vec<&str> = content.iter().map(|w| w.lower.as_str()).collect();
         let matches = self.index.aliases.find(&lowers);
         let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut words: Vec<Box<dyn Query>> = Vec::new();
         let mut i = 0;
         while i < content.len() {
             let is_last = |j: usize| {
@@ -798,8 +818,7 @@ impl QueryBuilder<'_> {
             if let Some(m) = matches.iter().find(|m| m.start == i) {
                 let span = &content[i..i + m.len];
                 if let Some(q) = self.alias_clause(span, &m.entries, is_last(i + m.len - 1))? {
-                    clauses.push((Occur::Should, q));
-                    scoring += 1;
+                    words.push(q);
                 }
                 i += m.len;
                 continue;
@@ -808,10 +827,15 @@ impl QueryBuilder<'_> {
             if seen.insert(word.lower.as_str())
                 && let Some(q) = self.word_clause(&word.lower, is_last(i))?
             {
-                clauses.push((Occur::Should, q));
-                scoring += 1;
+                words.push(q);
             }
             i += 1;
+        }
+        // At least one of the words must match (a filter or a phrase alone would otherwise make
+        // them optional).
+        if !words.is_empty() {
+            clauses.push((Occur::Must, should(words)));
+            scoring += 1;
         }
         // Adjacent words close together, and chunks as phrases.
         let stems: Vec<Option<String>> = content.iter().map(|w| self.stem(&w.lower)).collect();
@@ -838,8 +862,14 @@ impl QueryBuilder<'_> {
             }
         }
         for excluded in &parsed.excluded {
-            if let Some(q) = self.required_phrase(excluded) {
-                clauses.push((Occur::MustNot, q));
+            // NOTE: a phrase under MustNot panics inside tantivy 0.27 (PhraseScorer::seek_danger
+            // from Exclude): excluded phrases are removed from the hits afterwards instead.
+            if excluded.len() == 1 {
+                if let Some(q) = self.required_phrase(excluded) {
+                    clauses.push((Occur::MustNot, q));
+                }
+            } else if let Some(q) = self.required_phrase(excluded) {
+                self.excluded_phrases.push(q);
             }
         }
         let mut filtered = false;
