@@ -31,20 +31,25 @@ mod snippet;
 pub use self::aliases::AliasTable;
 pub use self::cache::{CacheStatus, OpenedIndex};
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery,
-    Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EnableScoring, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocId, DocSet, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
+    TantivyDocument, Term,
+};
 
 use crate::Compiled;
 use crate::catalog::Catalog;
@@ -112,6 +117,8 @@ const PREFIX_SCALE: f32 = 0.7;
 const PROXIMITY_BOOST: f32 = 0.5;
 const PROXIMITY_SLOP: u32 = 3;
 const CHUNK_BOOST: f32 = 1.0;
+/// How strongly a section holding only part of the query is scaled down.
+const COORD_POWER: f32 = 1.0;
 /// Most corrections and completions tried per word.
 const MAX_EXPANSIONS: usize = 12;
 /// Most dictionary terms looked at for a completion.
@@ -361,6 +368,7 @@ impl SearchIndex {
             stemmer: self.stemmer.clone(),
             highlighter: Highlighter::default(),
             excluded_phrases: Vec::new(),
+            concepts: Vec::new(),
         };
         let Some(tantivy_query) = builder.build(&parsed)? else {
             return Ok(Vec::new());
@@ -369,10 +377,11 @@ impl SearchIndex {
         for q in &builder.excluded_phrases {
             excluded.extend(searcher.search(q.as_ref(), &DocSetCollector)?);
         }
-        let top = searcher.search(
-            &tantivy_query,
-            &TopDocs::with_limit(limit + excluded.len()).order_by_score(),
-        )?;
+        let top_docs = TopDocs::with_limit(limit + excluded.len());
+        let top = match coordination(&searcher, &builder.concepts)? {
+            Some(coord) => searcher.search(&tantivy_query, &top_docs.tweak_score(coord))?,
+            None => searcher.search(&tantivy_query, &top_docs.order_by_score())?,
+        };
         let top = top
             .into_iter()
             .filter(|(_, a)| !excluded.contains(a))
@@ -429,6 +438,8 @@ struct QueryBuilder<'a> {
     highlighter: Highlighter,
     /// Excluded phrases, removed from the hits after the search.
     excluded_phrases: Vec<Box<dyn Query>>,
+    /// One clause per word or catalog name of the query, for coordination.
+    concepts: Vec<Box<dyn Query>>,
 }
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -451,6 +462,58 @@ fn best_of(mut clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     } else {
         Box::new(DisjunctionMaxQuery::new(clauses))
     }
+}
+
+/// Scales a section's score by the share of the query's words (and catalog names) it holds,
+/// each weighted by its rarity: BM25 alone lets one very frequent word (`EB` written forty times
+/// in one section) outweigh the other words of the query. `None` for a query of one word.
+#[allow(clippy::type_complexity)]
+fn coordination(
+    searcher: &Searcher,
+    concepts: &[Box<dyn Query>],
+) -> Result<
+    Option<impl Fn(&SegmentReader) -> Box<dyn Fn(DocId, Score) -> Score> + Send + Sync + 'static>,
+    SearchError,
+> {
+    if concepts.len() < 2 {
+        return Ok(None);
+    }
+    let docs = searcher.num_docs().max(1);
+    let mut weights: Vec<(Box<dyn Weight>, f32)> = Vec::with_capacity(concepts.len());
+    for concept in concepts {
+        let matching = searcher.search(concept.as_ref(), &Count)? as u64;
+        let rarity = idf(matching, docs).max(0.1);
+        weights.push((
+            concept.weight(EnableScoring::disabled_from_searcher(searcher))?,
+            rarity,
+        ));
+    }
+    let total: f32 = weights.iter().map(|w| w.1).sum();
+    let weights = Arc::new(weights);
+    Ok(Some(move |segment: &SegmentReader| {
+        let scorers: Vec<(RefCell<Option<Box<dyn Scorer>>>, f32)> = weights
+            .iter()
+            .map(|(w, rarity)| (RefCell::new(w.scorer(segment, 1.0).ok()), *rarity))
+            .collect();
+        Box::new(move |doc: DocId, score: Score| {
+            let mut held = 0.0;
+            for (cell, rarity) in &scorers {
+                let mut scorer = cell.borrow_mut();
+                let Some(scorer) = scorer.as_mut() else {
+                    // Unknown: no penalty.
+                    held += rarity;
+                    continue;
+                };
+                if scorer.doc() < doc {
+                    scorer.seek(doc);
+                }
+                if scorer.doc() == doc {
+                    held += rarity;
+                }
+            }
+            score * (held / total).powf(COORD_POWER)
+        }) as Box<dyn Fn(DocId, Score) -> Score>
+    }))
 }
 
 /// BM25's inverse document frequency.
@@ -818,6 +881,7 @@ impl QueryBuilder<'_> {
             if let Some(m) = matches.iter().find(|m| m.start == i) {
                 let span = &content[i..i + m.len];
                 if let Some(q) = self.alias_clause(span, &m.entries, is_last(i + m.len - 1))? {
+                    self.concepts.push(q.box_clone());
                     words.push(q);
                 }
                 i += m.len;
@@ -827,6 +891,7 @@ impl QueryBuilder<'_> {
             if seen.insert(word.lower.as_str())
                 && let Some(q) = self.word_clause(&word.lower, is_last(i))?
             {
+                self.concepts.push(q.box_clone());
                 words.push(q);
             }
             i += 1;
