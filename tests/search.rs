@@ -363,6 +363,23 @@ fn aws_aliases_find_the_other_names() {
 }
 
 #[test]
+fn two_words_find_the_word_written_as_one() {
+    let index = index();
+    // The notes write "AutoScaling"; the fixture catalog is not needed for this.
+    let plain = SearchIndex::build_with_catalog(
+        &compiled(&[("compute.md", COMPUTE), ("ops.md", OPS)]),
+        &Catalog::new(Vec::new()),
+    )
+    .unwrap();
+    assert_eq!(
+        top(&plain, "auto scaling hooks"),
+        "AutoScaling - LifeCycle Hooks"
+    );
+    assert_eq!(top(&plain, "life cycle"), "AutoScaling - LifeCycle Hooks");
+    assert_eq!(top(&index, "life cycle"), "AutoScaling - LifeCycle Hooks");
+}
+
+#[test]
 fn the_last_word_is_a_prefix_while_typing() {
     let index = index();
     assert_eq!(top(&index, "lifecy"), "AutoScaling - LifeCycle Hooks");

@@ -117,6 +117,8 @@ const PREFIX_SCALE: f32 = 0.7;
 const PROXIMITY_BOOST: f32 = 0.5;
 const PROXIMITY_SLOP: u32 = 3;
 const CHUNK_BOOST: f32 = 1.0;
+/// Weight of a joined word (`codedeploy` for `code deploy`), which stands for two words.
+const JOINED_BOOST: f32 = 2.0;
 /// How strongly a section holding only part of the query is scaled down.
 const COORD_POWER: f32 = 1.0;
 /// Most corrections and completions tried per word.
@@ -888,6 +890,37 @@ impl QueryBuilder<'_> {
                 continue;
             }
             let word = content[i];
+            // Two words the notes also write as one (`code deploy`, `elastic beanstalk`): one
+            // concept, the best of the two words and the joined word.
+            if let Some(next) = content.get(i + 1)
+                && !matches.iter().any(|m| m.start == i + 1)
+                && next.lower != word.lower
+            {
+                let joined = format!("{}{}", word.lower, next.lower);
+                if self.doc_freq(self.fields().body_r, &joined) > 0 {
+                    let first = self.word_clause(&word.lower, false)?;
+                    let second = self.word_clause(&next.lower, is_last(i + 1))?;
+                    let joined_clause = self.word_clause(&joined, false)?;
+                    let pair: Vec<Box<dyn Query>> = first.into_iter().chain(second).collect();
+                    let mut alternatives = Vec::new();
+                    if !pair.is_empty() {
+                        alternatives.push(should(pair));
+                    }
+                    if let Some(q) = joined_clause {
+                        // One word standing for two.
+                        alternatives.push(boosted(q, JOINED_BOOST));
+                    }
+                    if !alternatives.is_empty() {
+                        let q = best_of(alternatives);
+                        self.concepts.push(q.box_clone());
+                        words.push(q);
+                    }
+                    seen.insert(word.lower.as_str());
+                    seen.insert(next.lower.as_str());
+                    i += 2;
+                    continue;
+                }
+            }
             if seen.insert(word.lower.as_str())
                 && let Some(q) = self.word_clause(&word.lower, is_last(i))?
             {
