@@ -284,7 +284,7 @@ fn generate_corpus(dir: &Path, mb: usize) {
             for _ in 0..(5 + rng.next() % 20) {
                 text.push_str(" - ");
                 for _ in 0..(6 + rng.next() % 14) {
-                    if rng.next() % 12 == 0 {
+                    if rng.next().is_multiple_of(12) {
                         text.push_str(&format!("w{}x ", rng.zipf(200_000)));
                     } else {
                         text.push_str(WORDS[rng.zipf(WORDS.len())]);
