@@ -771,15 +771,25 @@ impl QueryBuilder<'_> {
         entries: &[usize],
         prefix: bool,
     ) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let f = self.fields();
+        let docs = self.searcher.num_docs().max(1);
+        // Each alternative with the summed rarity of its words.
+        let mut alternatives: Vec<(Box<dyn Query>, f32)> = Vec::new();
         let mut typed = Vec::new();
+        let mut typed_rarity = 0.0;
         for (i, w) in words.iter().enumerate() {
             if let Some(q) = self.word_clause(&w.lower, prefix && i + 1 == words.len())? {
                 typed.push(q);
             }
+            if let Some(stem) = self.stem(&w.lower) {
+                let df = self.doc_freq(f.body_s, &stem);
+                if df > 0 {
+                    typed_rarity += idf(df, docs);
+                }
+            }
         }
-        let mut alternatives = Vec::new();
         if !typed.is_empty() {
-            alternatives.push(should(typed));
+            alternatives.push((should(typed), typed_rarity));
         }
         let typed_lower: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
         let names: Vec<Vec<String>> = entries
@@ -796,19 +806,41 @@ impl QueryBuilder<'_> {
                 continue;
             }
             let stems = self.stems(&name.join(" "));
-            match stems.len() {
-                0 => {}
-                1 => alternatives.push(should(self.stem_clause(&stems[0]))),
-                // A name of several words stands for as many words as were typed: a phrase
-                // scores the sum of its words, so it is scaled back.
-                n => alternatives.push(boosted(
-                    self.phrase_clause(&stems, 0),
-                    (typed_lower.len() as f32 / n as f32).min(1.0),
-                )),
+            let dfs: Vec<u64> = stems.iter().map(|s| self.doc_freq(f.body_s, s)).collect();
+            if stems.is_empty() || dfs.contains(&0) {
+                // Not in the notes.
+                continue;
             }
+            let rarity = dfs.iter().map(|&df| idf(df, docs)).sum();
+            let clause = if stems.len() == 1 {
+                should(self.stem_clause(&stems[0]))
+            } else {
+                self.phrase_clause(&stems, 0)
+            };
+            alternatives.push((clause, rarity));
             self.highlighter.stems.extend(stems);
         }
-        Ok((!alternatives.is_empty()).then(|| best_of(alternatives)))
+        if alternatives.is_empty() {
+            return Ok(None);
+        }
+        // Every way of writing the name is worth the same: one word as rare as the name itself
+        // (a phrase would score the sum of its words; a literal `sg` in `sg.tf` would outweigh
+        // `security groups` written out).
+        let union = best_of(alternatives.iter().map(|(q, _)| q.box_clone()).collect());
+        let matching = self.searcher.search(union.as_ref(), &Count)? as u64;
+        let target = idf(matching, docs);
+        Ok(Some(best_of(
+            alternatives
+                .into_iter()
+                .map(|(q, rarity)| {
+                    if rarity > 0.0 {
+                        boosted(q, target / rarity)
+                    } else {
+                        q
+                    }
+                })
+                .collect(),
+        )))
     }
 
     /// The required clause of a quoted phrase (or of an excluded word or phrase).
