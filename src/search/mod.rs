@@ -32,9 +32,9 @@ pub use self::aliases::AliasTable;
 pub use self::cache::{CacheStatus, OpenedIndex};
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
@@ -123,6 +123,8 @@ const JOINED_BOOST: f32 = 2.0;
 const COORD_POWER: f32 = 1.0;
 /// Most corrections and completions tried per word.
 const MAX_EXPANSIONS: usize = 12;
+/// Words whose corrections are remembered.
+const CORRECTIONS_CACHE: usize = 8192;
 /// Most dictionary terms looked at for a completion.
 const MAX_PREFIX_SCAN: usize = 4096;
 
@@ -294,6 +296,8 @@ pub struct SearchIndex {
     /// Entity ids the notes mention (for `in:`).
     known_entities: BTreeSet<String>,
     stemmer: TextAnalyzer,
+    /// Corrections found per word (the index never changes; as-you-type repeats words).
+    corrections_cache: Mutex<HashMap<String, Arc<Vec<(String, usize, u64)>>>>,
 }
 
 /// One alternative of a word: a term of the plain fields and how much it is worth.
@@ -344,6 +348,7 @@ impl SearchIndex {
             aliases: AliasTable::new(catalog),
             known_entities,
             stemmer,
+            corrections_cache: Mutex::new(HashMap::new()),
         })
     }
 
@@ -371,6 +376,7 @@ impl SearchIndex {
             highlighter: Highlighter::default(),
             excluded_phrases: Vec::new(),
             concepts: Vec::new(),
+            stem_cache: HashMap::new(),
         };
         let Some(tantivy_query) = builder.build(&parsed)? else {
             return Ok(Vec::new());
@@ -442,6 +448,7 @@ struct QueryBuilder<'a> {
     excluded_phrases: Vec<Box<dyn Query>>,
     /// One clause per word or catalog name of the query, for coordination.
     concepts: Vec<Box<dyn Query>>,
+    stem_cache: HashMap<String, Option<String>>,
 }
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -567,7 +574,12 @@ impl QueryBuilder<'_> {
     }
 
     fn stem(&mut self, word: &str) -> Option<String> {
-        self.stems(word).into_iter().next()
+        if let Some(stem) = self.stem_cache.get(word) {
+            return stem.clone();
+        }
+        let stem = self.stems(word).into_iter().next();
+        self.stem_cache.insert(word.to_owned(), stem.clone());
+        stem
     }
 
     fn doc_freq(&self, field: Field, text: &str) -> u64 {
@@ -628,7 +640,23 @@ impl QueryBuilder<'_> {
     }
 
     /// Words of the notes close to `word`: within the edit distance its length allows.
-    fn corrections(&self, word: &str) -> Result<Vec<(String, usize, u64)>, SearchError> {
+    fn corrections(&self, word: &str) -> Result<Arc<Vec<(String, usize, u64)>>, SearchError> {
+        if let Ok(cache) = self.index.corrections_cache.lock()
+            && let Some(found) = cache.get(word)
+        {
+            return Ok(Arc::clone(found));
+        }
+        let found = Arc::new(self.find_corrections(word)?);
+        if let Ok(mut cache) = self.index.corrections_cache.lock() {
+            if cache.len() >= CORRECTIONS_CACHE {
+                cache.clear();
+            }
+            cache.insert(word.to_owned(), Arc::clone(&found));
+        }
+        Ok(found)
+    }
+
+    fn find_corrections(&self, word: &str) -> Result<Vec<(String, usize, u64)>, SearchError> {
         let chars = word.chars().count();
         let distance: u8 = match chars {
             0..=3 => return Ok(Vec::new()),
@@ -715,7 +743,7 @@ impl QueryBuilder<'_> {
                 scale * (idf(word_df, docs) / idf(df, docs)).min(1.0)
             }
         };
-        for (term, distance, df) in self.corrections(word)? {
+        for (term, distance, df) in self.corrections(word)?.iter().cloned() {
             let base = if distance <= 1 {
                 FUZZY1_SCALE
             } else {
