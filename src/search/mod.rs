@@ -20,8 +20,15 @@
 //! completions. Corrections and completions are real words of the notes, scored by BM25 like the
 //! word itself but scaled down so that they always weigh less than an exact match of the same
 //! strength. Names from the AWS catalog (`ASG`, `SSM`, `EB`, `Simple Systems Manager`) become the
-//! best of all the names of that entry. Adjacent words score a bonus when they appear close
-//! together, and words written as one chunk (`leader_only`) when they appear as a phrase.
+//! best of all the names of that entry, each weighing as one word as rare as the entry, and two
+//! typed words the notes write as one (`auto scaling`, `AutoScaling`) the best of both. Adjacent
+//! words score a bonus when they appear close together, and words written as one chunk
+//! (`leader_only`) when they appear as a phrase. Finally each section's score is scaled by the
+//! share of the query's words it holds, each word weighted by its rarity (coordination), so that
+//! a section repeating one frequent word does not beat one that holds the whole question.
+//!
+//! `"phrases"` are required, `-word` and `-"a phrase"` excluded, `in:SERVICE` and `kind:KIND`
+//! filter. No query panics: what the parser does not understand becomes words or is dropped.
 
 mod aliases;
 mod cache;
