@@ -343,6 +343,12 @@ impl SearchIndex {
             .tokenizers()
             .get("en_stem")
             .ok_or_else(|| SearchError::Index("no en_stem tokenizer".to_owned()))?;
+        // The first typo-tolerant query would otherwise pay for building tantivy's Levenshtein
+        // automaton builders (several ms for distance 2); they are built once per process.
+        for distance in [1, 2] {
+            let term = Term::from_field_text(fields.body_r, "warmup");
+            FuzzyTermQuery::new(term, distance, true).automaton()?;
+        }
         let known_entities = compiled
             .sections
             .iter()
