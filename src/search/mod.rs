@@ -38,7 +38,6 @@ mod snippet;
 pub use self::aliases::AliasTable;
 pub use self::cache::{CacheStatus, OpenedIndex};
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
@@ -54,8 +53,8 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DocId, DocSet, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
-    TantivyDocument, Term,
+    DocAddress, DocId, DocSet, Index, IndexReader, ReloadPolicy, Score, Searcher, TantivyDocument,
+    Term,
 };
 
 use crate::Compiled;
@@ -130,6 +129,8 @@ const JOINED_BOOST: f32 = 2.0;
 const COORD_POWER: f32 = 1.0;
 /// Most corrections and completions tried per word.
 const MAX_EXPANSIONS: usize = 12;
+/// Candidates rescored with proximity and coordination (at least).
+const CANDIDATES: usize = 100;
 /// Words whose corrections are remembered.
 const CORRECTIONS_CACHE: usize = 8192;
 /// Most dictionary terms looked at for a completion.
@@ -390,6 +391,7 @@ impl SearchIndex {
             excluded_phrases: Vec::new(),
             concepts: Vec::new(),
             stem_cache: HashMap::new(),
+            bonuses: Vec::new(),
         };
         let Some(tantivy_query) = builder.build(&parsed)? else {
             return Ok(Vec::new());
@@ -398,15 +400,18 @@ impl SearchIndex {
         for q in &builder.excluded_phrases {
             excluded.extend(searcher.search(q.as_ref(), &DocSetCollector)?);
         }
-        let top_docs = TopDocs::with_limit(limit + excluded.len());
-        let top = match coordination(&searcher, &builder.concepts)? {
-            Some(coord) => searcher.search(&tantivy_query, &top_docs.tweak_score(coord))?,
-            None => searcher.search(&tantivy_query, &top_docs.order_by_score())?,
-        };
-        let top = top
+        // Two phases: the best candidates by BM25, then the candidates rescored with the
+        // proximity bonuses and coordination (both too costly for every match of a big
+        // collection).
+        let candidates = TopDocs::with_limit(limit.max(CANDIDATES) + excluded.len());
+        let top: Vec<(Score, DocAddress)> = searcher
+            .search(&tantivy_query, &candidates.order_by_score())?
             .into_iter()
             .filter(|(_, a)| !excluded.contains(a))
-            .take(limit);
+            .collect();
+        let mut top = rescore(&searcher, top, &builder.concepts, &builder.bonuses)?;
+        top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let top = top.into_iter().take(limit);
         let mut columns = BTreeMap::new();
         let mut ranked: Vec<(f32, usize)> = Vec::with_capacity(limit.min(64));
         for (score, address) in top {
@@ -462,6 +467,8 @@ struct QueryBuilder<'a> {
     /// One clause per word or catalog name of the query, for coordination.
     concepts: Vec<Box<dyn Query>>,
     stem_cache: HashMap<String, Option<String>>,
+    /// Proximity and chunk bonuses, scored for the candidates only.
+    bonuses: Vec<Box<dyn Query>>,
 }
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -486,56 +493,81 @@ fn best_of(mut clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     }
 }
 
-/// Scales a section's score by the share of the query's words (and catalog names) it holds,
-/// each weighted by its rarity: BM25 alone lets one very frequent word (`EB` written forty times
-/// in one section) outweigh the other words of the query. `None` for a query of one word.
-#[allow(clippy::type_complexity)]
-fn coordination(
+/// Rescores candidates: adds the proximity bonuses, then scales by the share of the query's
+/// words (and catalog names) each holds, every word weighted by its rarity (coordination): BM25
+/// alone lets one very frequent word (`EB` written forty times in one section) outweigh the
+/// other words of the query.
+fn rescore(
     searcher: &Searcher,
+    hits: Vec<(Score, DocAddress)>,
     concepts: &[Box<dyn Query>],
-) -> Result<
-    Option<impl Fn(&SegmentReader) -> Box<dyn Fn(DocId, Score) -> Score> + Send + Sync + 'static>,
-    SearchError,
-> {
-    if concepts.len() < 2 {
-        return Ok(None);
+    bonuses: &[Box<dyn Query>],
+) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+    if hits.is_empty() || (concepts.len() < 2 && bonuses.is_empty()) {
+        return Ok(hits);
     }
     let docs = searcher.num_docs().max(1);
-    let mut weights: Vec<(Box<dyn Weight>, f32)> = Vec::with_capacity(concepts.len());
-    for concept in concepts {
-        let matching = searcher.search(concept.as_ref(), &Count)? as u64;
-        let rarity = idf(matching, docs).max(0.1);
-        weights.push((
-            concept.weight(EnableScoring::disabled_from_searcher(searcher))?,
-            rarity,
-        ));
+    let mut concept_weights: Vec<(Box<dyn Weight>, f32)> = Vec::new();
+    if concepts.len() >= 2 {
+        for concept in concepts {
+            let matching = searcher.search(concept.as_ref(), &Count)? as u64;
+            concept_weights.push((
+                concept.weight(EnableScoring::disabled_from_searcher(searcher))?,
+                idf(matching, docs).max(0.1),
+            ));
+        }
     }
-    let total: f32 = weights.iter().map(|w| w.1).sum();
-    let weights = Arc::new(weights);
-    Ok(Some(move |segment: &SegmentReader| {
-        let scorers: Vec<(RefCell<Option<Box<dyn Scorer>>>, f32)> = weights
-            .iter()
-            .map(|(w, rarity)| (RefCell::new(w.scorer(segment, 1.0).ok()), *rarity))
-            .collect();
-        Box::new(move |doc: DocId, score: Score| {
-            let mut held = 0.0;
-            for (cell, rarity) in &scorers {
-                let mut scorer = cell.borrow_mut();
-                let Some(scorer) = scorer.as_mut() else {
-                    // Unknown: no penalty.
-                    held += rarity;
-                    continue;
-                };
+    let total: f32 = concept_weights.iter().map(|w| w.1).sum();
+    let mut bonus_weights = Vec::with_capacity(bonuses.len());
+    for bonus in bonuses {
+        bonus_weights.push(bonus.weight(EnableScoring::enabled_from_searcher(searcher))?);
+    }
+    let mut by_segment: BTreeMap<u32, Vec<(DocId, Score)>> = BTreeMap::new();
+    for (score, address) in hits {
+        by_segment
+            .entry(address.segment_ord)
+            .or_default()
+            .push((address.doc_id, score));
+    }
+    let mut out = Vec::new();
+    for (segment_ord, mut segment_hits) in by_segment {
+        segment_hits.sort_by_key(|h| h.0);
+        let reader = searcher.segment_reader(segment_ord);
+        let mut concept_scorers = Vec::with_capacity(concept_weights.len());
+        for (weight, rarity) in &concept_weights {
+            concept_scorers.push((weight.scorer(reader, 1.0)?, *rarity));
+        }
+        let mut bonus_scorers = Vec::with_capacity(bonus_weights.len());
+        for weight in &bonus_weights {
+            bonus_scorers.push(weight.scorer(reader, 1.0)?);
+        }
+        for (doc, score) in segment_hits {
+            let mut bonus = 0.0;
+            for scorer in &mut bonus_scorers {
                 if scorer.doc() < doc {
                     scorer.seek(doc);
                 }
                 if scorer.doc() == doc {
-                    held += rarity;
+                    bonus += scorer.score();
                 }
             }
-            score * (held / total).powf(COORD_POWER)
-        }) as Box<dyn Fn(DocId, Score) -> Score>
-    }))
+            let mut coord = 1.0;
+            if total > 0.0 {
+                let mut held = 0.0;
+                for (scorer, rarity) in &mut concept_scorers {
+                    if scorer.doc() < doc {
+                        scorer.seek(doc);
+                    }
+                    if scorer.doc() == doc {
+                        held += *rarity;
+                    }
+                }
+                coord = (held / total).powf(COORD_POWER);
+            }
+            out.push(((score + bonus) * coord, DocAddress::new(segment_ord, doc)));
+        }
+    }
+    Ok(out)
 }
 
 /// BM25's inverse document frequency.
@@ -1022,7 +1054,7 @@ impl QueryBuilder<'_> {
                 (PROXIMITY_SLOP, PROXIMITY_BOOST)
             };
             let phrase = self.phrase_clause(&[a.clone(), b.clone()], slop);
-            clauses.push((Occur::Should, boosted(phrase, boost)));
+            self.bonuses.push(boosted(phrase, boost));
         }
         for phrase in &parsed.phrases {
             if let Some(q) = self.required_phrase(phrase) {
