@@ -850,12 +850,17 @@ impl QueryBuilder<'_> {
         let mut alternatives: Vec<(Box<dyn Query>, f32)> = Vec::new();
         let mut typed = Vec::new();
         let mut typed_rarity = 0.0;
+        // Upper bound of the sections matching the name (a phrase matches at most as many
+        // sections as its rarest word): counting them exactly costs a scan of every match.
+        let mut matching: u64 = 0;
+        let mut typed_df = u64::MAX;
         for (i, w) in words.iter().enumerate() {
             if let Some(q) = self.word_clause(&w.lower, prefix && i + 1 == words.len())? {
                 typed.push(q);
             }
             if let Some(stem) = self.stem(&w.lower) {
                 let df = self.doc_freq(f.body_s, &stem);
+                typed_df = typed_df.min(df);
                 if df > 0 {
                     typed_rarity += idf(df, docs);
                 }
@@ -884,6 +889,9 @@ impl QueryBuilder<'_> {
                 // Not in the notes.
                 continue;
             }
+            if let Some(&rarest) = dfs.iter().min() {
+                matching += rarest;
+            }
             let rarity = dfs.iter().map(|&df| idf(df, docs)).sum();
             let clause = if stems.len() == 1 {
                 should(self.stem_clause(&stems[0]))
@@ -899,9 +907,10 @@ impl QueryBuilder<'_> {
         // Every way of writing the name is worth the same: one word as rare as the name itself
         // (a phrase would score the sum of its words; a literal `sg` in `sg.tf` would outweigh
         // `security groups` written out).
-        let union = best_of(alternatives.iter().map(|(q, _)| q.box_clone()).collect());
-        let matching = self.searcher.search(union.as_ref(), &Count)? as u64;
-        let target = idf(matching, docs);
+        if typed_df != u64::MAX {
+            matching += typed_df;
+        }
+        let target = idf(matching.min(docs), docs);
         Ok(Some(best_of(
             alternatives
                 .into_iter()
