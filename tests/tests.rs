@@ -7,5 +7,6 @@ mod export;
 mod notes;
 mod layout;
 mod study;
+mod search;
 mod util;
 mod vault;
