@@ -1,6 +1,7 @@
 //! The command line: one binary, `cloudatlas`. With no subcommand it opens the explorer window;
 //! each subcommand makes one stage of the pipeline scriptable, testable and measurable.
 
+mod bench_ui;
 mod compile;
 
 use std::path::PathBuf;
@@ -26,11 +27,14 @@ pub struct Cli {
 pub enum Command {
     /// Compile notes into a knowledge graph; print a summary, optionally write the graph JSON.
     Compile(compile::CompileArgs),
+    /// Measure the explorer's frame cost headless (the real UI, no window, no GPU).
+    BenchUi(bench_ui::BenchUiArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
 pub fn run(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Compile(args) => compile::run(&args),
+        Command::BenchUi(args) => bench_ui::run(&args),
     }
 }
