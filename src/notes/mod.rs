@@ -8,6 +8,7 @@
 //! [`Warning`] naming the file and, where there is one, the line.
 
 mod load;
+mod outline;
 mod markdown;
 mod plain;
 

@@ -1,0 +1,246 @@
+//! Shared by both parsers: a line table over a note's text and the step that turns a list of
+//! headings into [`Section`]s with heading paths, content-derived ids and line/byte ranges.
+
+use std::collections::HashMap;
+
+use super::Section;
+
+/// Byte ranges of every line of a text: `start..end` excludes the line terminator (`\n` or
+/// `\r\n`). A text ending in a newline has no empty last line; an empty text has no lines.
+#[derive(Clone, Debug, Default)]
+pub struct Lines {
+    /// `(start, end)` of each line's content.
+    spans: Vec<(usize, usize)>,
+}
+
+impl Lines {
+    /// Indexes `text` in one pass (memchr over `\n`).
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut spans = Vec::with_capacity(bytes.len() / 40 + 1);
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', bytes) {
+            let end = if nl > start && bytes[nl - 1] == b'\r' {
+                nl - 1
+            } else {
+                nl
+            };
+            spans.push((start, end));
+            start = nl + 1;
+        }
+        if start < bytes.len() {
+            let mut end = bytes.len();
+            if bytes[end - 1] == b'\r' {
+                end -= 1;
+            }
+            spans.push((start, end));
+        }
+        Self { spans }
+    }
+
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// `true` when the text has no lines.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Byte range of line `i` (0-based), without its terminator.
+    pub fn span(&self, i: usize) -> (usize, usize) {
+        self.spans.get(i).copied().unwrap_or((0, 0))
+    }
+
+    /// Text of line `i` (0-based), without its terminator.
+    pub fn get<'t>(&self, text: &'t str, i: usize) -> &'t str {
+        let (s, e) = self.span(i);
+        text.get(s..e).unwrap_or("")
+    }
+
+    /// 0-based line that holds byte `offset` (the last line for offsets past the end).
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.spans.binary_search_by(|&(s, _)| s.cmp(&offset)) {
+            Ok(i) => i,
+            Err(0) => 0,
+            Err(i) => i - 1,
+        }
+    }
+}
+
+/// A heading found by a parser: 0-based line, level (1..), cleaned title.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    pub line: usize,
+    pub level: u8,
+    pub title: String,
+}
+
+/// Converts a 0-based index to a 1-based `u32` line number.
+pub fn line_no(i: usize) -> u32 {
+    u32::try_from(i + 1).unwrap_or(u32::MAX)
+}
+
+/// Builds sections from headings sorted by line (one heading per line at most). Text before the
+/// first heading becomes a level-0 section when it holds anything but blank lines and
+/// `skip_blank` lines. Each section runs to the line before the next heading of the same or a
+/// higher level; trailing lines for which `is_filler` holds (blank lines, separators) are trimmed.
+pub fn build_sections(
+    file: &str,
+    text: &str,
+    lines: &Lines,
+    headings: &[Heading],
+    is_filler: &dyn Fn(&str) -> bool,
+    preamble_from: usize,
+) -> Vec<Section> {
+    let n = lines.len();
+    let mut out = Vec::with_capacity(headings.len() + 1);
+    let first = headings.first().map_or(n, |h| h.line.min(n));
+    if preamble_from < first {
+        let has_content = (preamble_from..first).any(|i| !is_filler(lines.get(text, i)));
+        if has_content {
+            let end = trim_end(text, lines, 0, first - 1, is_filler);
+            let stem = std::path::Path::new(file)
+                .file_stem()
+                .map_or_else(|| file.to_owned(), |s| s.to_string_lossy().into_owned());
+            out.push(make_section(file, text, lines, stem.clone(), vec![stem], 0, 0, end, String::new()));
+        }
+    }
+    let mut stack: Vec<(u8, String)> = Vec::new();
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for (k, h) in headings.iter().enumerate() {
+        if h.line >= n {
+            continue;
+        }
+        // The section ends before the next heading of the same or a higher level.
+        let next = headings[k + 1..]
+            .iter()
+            .find(|o| o.level <= h.level)
+            .map_or(n, |o| o.line.min(n));
+        let last = next.saturating_sub(1).max(h.line);
+        let end = trim_end(text, lines, h.line, last, is_filler);
+        while stack.last().is_some_and(|(lvl, _)| *lvl >= h.level) {
+            stack.pop();
+        }
+        stack.push((h.level, h.title.clone()));
+        let path: Vec<String> = stack.iter().map(|(_, t)| t.clone()).collect();
+        let slug = path
+            .iter()
+            .map(|t| crate::util::slug(t))
+            .collect::<Vec<_>>()
+            .join("/");
+        let count = seen.entry(slug.clone()).or_insert(0);
+        *count += 1;
+        let slug = if *count > 1 {
+            format!("{slug}~{count}")
+        } else {
+            slug
+        };
+        out.push(make_section(
+            file,
+            text,
+            lines,
+            h.title.clone(),
+            path,
+            h.level,
+            h.line,
+            end,
+            slug,
+        ));
+    }
+    out
+}
+
+fn trim_end(
+    text: &str,
+    lines: &Lines,
+    start: usize,
+    mut end: usize,
+    is_filler: &dyn Fn(&str) -> bool,
+) -> usize {
+    while end > start && is_filler(lines.get(text, end)) {
+        end -= 1;
+    }
+    end
+}
+
+#[allow(clippy::too_many_arguments)]
+fn make_section(
+    file: &str,
+    text: &str,
+    lines: &Lines,
+    title: String,
+    heading_path: Vec<String>,
+    level: u8,
+    start: usize,
+    end: usize,
+    slug: String,
+) -> Section {
+    let byte_start = lines.span(start).0;
+    let byte_end = lines.span(end).1.max(byte_start).min(text.len());
+    Section {
+        id: format!("{file}#{slug}"),
+        file: file.to_owned(),
+        title,
+        heading_path,
+        level,
+        line_start: line_no(start),
+        line_end: line_no(end),
+        byte_start,
+        byte_end,
+    }
+}
+
+/// `true` for a line that is empty or only whitespace.
+pub fn is_blank(line: &str) -> bool {
+    line.bytes().all(|b| b == b' ' || b == b'\t' || b == b'\r')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_handle_crlf_and_missing_final_newline() {
+        let text = "a\r\nbc\n\r\nd";
+        let lines = Lines::new(text);
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines.get(text, 0), "a");
+        assert_eq!(lines.get(text, 1), "bc");
+        assert_eq!(lines.get(text, 2), "");
+        assert_eq!(lines.get(text, 3), "d");
+        assert_eq!(lines.line_of(0), 0);
+        assert_eq!(lines.line_of(3), 1);
+        assert_eq!(lines.line_of(9), 3);
+        assert!(Lines::new("").is_empty());
+        assert_eq!(Lines::new("x\n").len(), 1);
+    }
+
+    #[test]
+    fn sections_nest_and_repeat_ids() {
+        let text = "intro\n\nA\nx\nB\ny\n\nA\nz\n\n";
+        let lines = Lines::new(text);
+        let h = |line, level, t: &str| Heading {
+            line,
+            level,
+            title: t.to_owned(),
+        };
+        let heads = [h(2, 1, "A"), h(4, 2, "B"), h(7, 1, "A")];
+        let s = build_sections("n.txt", text, &lines, &heads, &is_blank, 0);
+        let got: Vec<(u8, u32, u32, &str)> = s
+            .iter()
+            .map(|s| (s.level, s.line_start, s.line_end, s.id.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, 1, 1, "n.txt#"),
+                (1, 3, 6, "n.txt#a"),
+                (2, 5, 6, "n.txt#a/b"),
+                (1, 8, 9, "n.txt#a~2"),
+            ]
+        );
+        assert_eq!(&text[s[2].byte_start..s[2].byte_end], "B\ny");
+    }
+}
