@@ -94,6 +94,7 @@ impl Compiled {
                         kind: m.kind.as_str().to_owned(),
                         line: m.line,
                         text: m.text.clone(),
+                        entities: m.entities.clone(),
                     })
                     .collect(),
                 text: with_text.then(|| note.section_text(section).to_owned()),

@@ -4,12 +4,26 @@
 //! Owns: turning [`crate::notes::LoadedNotes`] + [`crate::catalog::Catalog`] into a
 //! [`crate::graph::KnowledgeGraph`] and per-section facts. Leaves reading files to `notes`.
 
+mod cues;
+mod markers;
+mod mentions;
+mod relations;
+mod topics;
+
+pub use self::cues::{CUES, Cue, CueMatcher, Direction};
+pub use self::markers::classify as classify_marker;
+pub use self::mentions::{MatcherError, MentionMatcher, RawMention};
+pub use self::relations::{Found, LineFacts, Unit};
+pub use self::topics::{is_topic_title, slug, topic_id};
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::Catalog;
-use crate::graph::KnowledgeGraph;
-use crate::notes::{LoadedNotes, Warning};
-
+use crate::catalog::{Catalog, EntryKind, RelationKind};
+use crate::graph::{Entity, EntityKind, Evidence, KnowledgeGraph, Relation};
+use crate::notes::{LoadedNotes, Note, Warning};
 /// A mention of an entity in a section.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
@@ -48,6 +62,9 @@ pub struct Marker {
     pub line: u32,
     /// The line, trimmed.
     pub text: String,
+    /// Entities the line names, else the section's subject (sorted ids).
+    #[serde(default)]
+    pub entities: Vec<String>,
 }
 
 /// What extraction found in one section.
@@ -80,21 +97,463 @@ pub struct Extraction {
     pub warnings: Vec<Warning>,
 }
 
-/// Extracts entities, relations and markers from loaded notes.
-// TODO(extract): mentions, relations, markers.
-pub fn extract(notes: &LoadedNotes, _catalog: &Catalog) -> Extraction {
-    let mut sections = Vec::new();
-    for (note_ix, note) in notes.notes.iter().enumerate() {
-        for section_ix in 0..note.sections.len() {
-            sections.push(SectionFacts {
-                note: note_ix,
-                section: section_ix,
-                ..SectionFacts::default()
+/// Everything extraction needs that does not depend on the notes: the matchers and, per catalog
+/// entry, its kind.
+#[derive(Debug)]
+pub struct Extractor<'c> {
+    catalog: &'c Catalog,
+    mentions: MentionMatcher,
+    cues: CueMatcher,
+    kinds: Vec<EntryKind>,
+}
+
+impl<'c> Extractor<'c> {
+    /// Builds the matchers for a catalog.
+    pub fn new(catalog: &'c Catalog) -> Result<Self, MatcherError> {
+        let mentions = MentionMatcher::new(catalog)?;
+        let cues = CueMatcher::new()?;
+        let kinds = catalog.entries.iter().map(|e| e.kind).collect();
+        Ok(Self {
+            catalog,
+            mentions,
+            cues,
+            kinds,
+        })
+    }
+
+    /// The extractor of the built-in catalog, built once.
+    pub fn builtin() -> Result<&'static Extractor<'static>, &'static MatcherError> {
+        static EXTRACTOR: OnceLock<Result<Extractor<'static>, MatcherError>> = OnceLock::new();
+        EXTRACTOR
+            .get_or_init(|| Extractor::new(Catalog::builtin()))
+            .as_ref()
+    }
+
+    /// Mentions in a text (for tests and tools): catalog ids with byte ranges.
+    pub fn mentions_in(&self, text: &str) -> Vec<(String, usize, usize)> {
+        self.mentions
+            .find(text, self.catalog)
+            .into_iter()
+            .filter_map(|m| {
+                let entry = self.catalog.entries.get(m.entry)?;
+                Some((entry.id.clone(), m.start, m.end))
+            })
+            .collect()
+    }
+}
+
+/// What one note yields before the notes are merged into one graph.
+#[derive(Debug, Default)]
+struct NoteFacts {
+    sections: Vec<SectionFacts>,
+    /// Mentions per catalog entry.
+    counts: HashMap<usize, u32>,
+    /// First line each entry is mentioned on.
+    first_line: HashMap<usize, u32>,
+    found: Vec<Found>,
+    /// Topics: (section index, title, label, parent subject, heading line).
+    topics: Vec<(String, String, Option<usize>, u32)>,
+}
+
+/// Extracts entities, relations and markers from loaded notes with the built-in catalog when
+/// `catalog` is the built-in one, else with matchers built for `catalog`.
+pub fn extract(notes: &LoadedNotes, catalog: &Catalog) -> Extraction {
+    if std::ptr::eq(catalog, Catalog::builtin())
+        && let Ok(extractor) = Extractor::builtin()
+    {
+        return extract_with(notes, extractor);
+    }
+    match Extractor::new(catalog) {
+        Ok(extractor) => extract_with(notes, &extractor),
+        Err(err) => {
+            let mut out = Extraction::default();
+            out.warnings.push(Warning::new("", None, err.to_string()));
+            out
+        }
+    }
+}
+
+/// Extracts with a prepared [`Extractor`].
+pub fn extract_with(notes: &LoadedNotes, extractor: &Extractor<'_>) -> Extraction {
+    use rayon::prelude::*;
+    let per_note: Vec<NoteFacts> = if notes.notes.len() > 1 {
+        notes
+            .notes
+            .par_iter()
+            .enumerate()
+            .map(|(ix, note)| note_facts(ix, note, extractor))
+            .collect()
+    } else {
+        notes
+            .notes
+            .iter()
+            .enumerate()
+            .map(|(ix, note)| note_facts(ix, note, extractor))
+            .collect()
+    };
+    build_graph(notes, extractor, per_note)
+}
+
+/// Byte offsets where each line starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(text.len() / 40 + 1);
+    starts.push(0);
+    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+    if starts.last() == Some(&text.len()) && text.len() > 0 {
+        starts.pop();
+    }
+    starts
+}
+
+fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
+    let text = note.text.as_str();
+    let starts = line_starts(text);
+    let line_count = starts.len();
+    let line_text = |i: usize| -> &str {
+        let s = starts.get(i).copied().unwrap_or(text.len());
+        let e = starts.get(i + 1).map_or(text.len(), |n| n.saturating_sub(1));
+        text.get(s..e.max(s)).unwrap_or("").trim_end_matches('\r')
+    };
+    // Mentions, split per line with line-relative offsets.
+    let raw = ex.mentions.find(text, ex.catalog);
+    let mut units: Vec<Unit> = Vec::with_capacity(raw.len());
+    let mut unit_range: Vec<(usize, usize)> = vec![(0, 0); line_count];
+    let mut line_of_mention: Vec<usize> = Vec::with_capacity(raw.len());
+    let mut li = 0usize;
+    for m in &raw {
+        while starts.get(li + 1).is_some_and(|&n| n <= m.start) {
+            li += 1;
+        }
+        let base = starts.get(li).copied().unwrap_or(0);
+        if let Some(r) = unit_range.get_mut(li) {
+            if r.1 == r.0 {
+                *r = (units.len(), units.len());
+            }
+            r.1 = units.len() + 1;
+        }
+        units.push(Unit {
+            entry: m.entry,
+            start: m.start - base,
+            end: m.end - base,
+        });
+        line_of_mention.push(li);
+    }
+    // Innermost section per line, and each section's subject.
+    let mut section_of_line: Vec<Option<usize>> = vec![None; line_count];
+    let mut heading_line: Vec<bool> = vec![false; line_count];
+    let mut subjects: Vec<Option<usize>> = vec![None; note.sections.len()];
+    let mut stack: Vec<(u8, u32, Option<usize>)> = Vec::new();
+    let mut facts = NoteFacts::default();
+    for (si, section) in note.sections.iter().enumerate() {
+        while stack
+            .last()
+            .is_some_and(|&(lvl, end, _)| lvl >= section.level || end < section.line_start)
+        {
+            stack.pop();
+        }
+        let parent_subject = stack.last().and_then(|&(_, _, s)| s);
+        let first = section.line_start.saturating_sub(1) as usize;
+        let last = (section.line_end as usize).min(line_count);
+        for slot in section_of_line.get_mut(first..last).unwrap_or(&mut []) {
+            *slot = Some(si);
+        }
+        let mut own = None;
+        if section.level > 0 {
+            if let Some(h) = heading_line.get_mut(first) {
+                *h = true;
+            }
+            let heading_units = unit_range
+                .get(first)
+                .and_then(|&(a, b)| units.get(a..b))
+                .unwrap_or(&[]);
+            own = title_subject(line_text(first), heading_units, ex);
+            let entity_words: usize = heading_units
+                .iter()
+                .map(|u| {
+                    line_text(first)
+                        .get(u.start..u.end)
+                        .map_or(1, |s| s.split_whitespace().count())
+                })
+                .sum();
+            if topics::is_topic_title(&section.title, entity_words) {
+                facts.topics.push((
+                    topics::topic_id(&section.title),
+                    topics::label(&section.title),
+                    own.or(parent_subject),
+                    section.line_start,
+                ));
+            }
+        }
+        let subject = own.or(parent_subject);
+        if let Some(s) = subjects.get_mut(si) {
+            *s = subject;
+        }
+        stack.push((section.level, section.line_end, subject));
+        facts.sections.push(SectionFacts {
+            note: note_ix,
+            section: si,
+            ..SectionFacts::default()
+        });
+    }
+    // Mentions and counts.
+    for (m, &li) in raw.iter().zip(&line_of_mention) {
+        let line = u32::try_from(li + 1).unwrap_or(u32::MAX);
+        *facts.counts.entry(m.entry).or_default() += 1;
+        facts.first_line.entry(m.entry).or_insert(line);
+        let Some(si) = section_of_line.get(li).copied().flatten() else {
+            continue;
+        };
+        let Some(entry) = ex.catalog.entries.get(m.entry) else {
+            continue;
+        };
+        if let Some(sf) = facts.sections.get_mut(si) {
+            sf.mentions.push(Mention {
+                entity_id: entry.id.clone(),
+                line,
+                byte_start: m.start,
+                byte_end: m.end,
             });
         }
     }
+    // Markers and relation input, line by line.
+    let mut lines: Vec<LineFacts<'_>> = Vec::with_capacity(line_count);
+    for li in 0..line_count {
+        let t = line_text(li);
+        let line = u32::try_from(li + 1).unwrap_or(u32::MAX);
+        let line_units = unit_range
+            .get(li)
+            .and_then(|&(a, b)| units.get(a..b))
+            .unwrap_or(&[]);
+        let section = section_of_line.get(li).copied().flatten();
+        let subject = section.and_then(|si| subjects.get(si).copied().flatten());
+        if let Some(kind) = markers::classify(t)
+            && let Some(si) = section
+            && let Some(sf) = facts.sections.get_mut(si)
+        {
+            let mut entities: Vec<String> = line_units
+                .iter()
+                .filter_map(|u| ex.catalog.entries.get(u.entry).map(|e| e.id.clone()))
+                .collect();
+            if entities.is_empty()
+                && let Some(e) = subject.and_then(|s| ex.catalog.entries.get(s))
+            {
+                entities.push(e.id.clone());
+            }
+            entities.sort();
+            entities.dedup();
+            sf.markers.push(Marker {
+                kind,
+                line,
+                text: t.trim().to_owned(),
+                entities,
+            });
+        }
+        lines.push(LineFacts {
+            text: t,
+            line,
+            units: line_units,
+            subject,
+            heading: heading_line.get(li).copied().unwrap_or(false),
+        });
+    }
+    facts.found = relations::relations(&lines, &ex.kinds, &ex.cues);
+    facts
+}
+
+/// The entity a section title is about: with a cue between two entities (`Validating Pull
+/// Requests using CodeBuild`) the first; otherwise the last and most specific (`CloudFormation -
+/// StackSets`, `DynamoDB Global table`).
+fn title_subject(heading: &str, units: &[Unit], ex: &Extractor<'_>) -> Option<usize> {
+    let first = units.first()?;
+    let last = units.last()?;
+    if first.entry == last.entry {
+        return Some(first.entry);
+    }
+    let between = heading.get(first.end..last.start).unwrap_or("");
+    if !ex.cues.find(between).is_empty() {
+        return Some(first.entry);
+    }
+    Some(last.entry)
+}
+
+fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>) -> Extraction {
+    let catalog = ex.catalog;
+    let mut counts: BTreeMap<usize, u32> = BTreeMap::new();
+    let mut first_seen: BTreeMap<usize, Evidence> = BTreeMap::new();
+    for (note, facts) in notes.notes.iter().zip(&per_note) {
+        for (&entry, &n) in &facts.counts {
+            *counts.entry(entry).or_default() += n;
+        }
+        for (&entry, &line) in &facts.first_line {
+            first_seen.entry(entry).or_insert_with(|| Evidence {
+                file: note.file.clone(),
+                line,
+            });
+        }
+    }
+    let mut graph = KnowledgeGraph::new();
+    for (&entry_ix, &n) in &counts {
+        let Some(entry) = catalog.entries.get(entry_ix) else {
+            continue;
+        };
+        let mut aliases = entry.aliases.clone();
+        aliases.extend(entry.abbreviations.iter().cloned());
+        graph.add_entity(Entity {
+            id: entry.id.clone(),
+            label: entry.name.clone(),
+            kind: match entry.kind {
+                EntryKind::Service => EntityKind::Service,
+                EntryKind::Concept => EntityKind::Concept,
+                EntryKind::Tool => EntityKind::Tool,
+            },
+            category: entry.category.clone(),
+            aliases,
+            mentions: n,
+            description: entry.description.clone(),
+            exams: entry.exams.clone(),
+        });
+    }
+    let id_of = |entry: usize| catalog.entries.get(entry).map(|e| e.id.as_str());
+    // Relations from the wording, one evidence per (pair, kind, line).
+    let mut seen = std::collections::HashSet::new();
+    for (note, facts) in notes.notes.iter().zip(&per_note) {
+        for f in &facts.found {
+            if !seen.insert((note.file.as_str(), f.source, f.target, f.kind, f.line)) {
+                continue;
+            }
+            let (Some(a), Some(b)) = (id_of(f.source), id_of(f.target)) else {
+                continue;
+            };
+            let (Some(na), Some(nb)) = (graph.node(a), graph.node(b)) else {
+                continue;
+            };
+            graph.add_relation(
+                na,
+                nb,
+                Relation {
+                    kind: f.kind,
+                    weight: f.weight,
+                    evidence: vec![Evidence {
+                        file: note.file.clone(),
+                        line: f.line,
+                    }],
+                    from_catalog: false,
+                },
+            );
+        }
+    }
+    // Names that contain another entity's name (`CloudWatch Logs`, `Kinesis Data Streams`).
+    for (&entry_ix, evidence) in &first_seen {
+        let Some(entry) = catalog.entries.get(entry_ix) else {
+            continue;
+        };
+        let mut parents: Vec<usize> = Vec::new();
+        for name in std::iter::once(&entry.name).chain(entry.aliases.iter()) {
+            let bare = mentions::name_variants(name);
+            for variant in bare {
+                for m in ex.mentions.candidates(&variant, catalog) {
+                    if m.entry != entry_ix
+                        && m.start == 0
+                        && m.end < variant.len()
+                        && counts.contains_key(&m.entry)
+                        && !parents.contains(&m.entry)
+                    {
+                        parents.push(m.entry);
+                    }
+                }
+            }
+        }
+        for parent in parents {
+            let (Some(a), Some(b)) = (id_of(entry_ix), id_of(parent)) else {
+                continue;
+            };
+            let (Some(na), Some(nb)) = (graph.node(a), graph.node(b)) else {
+                continue;
+            };
+            graph.add_relation(
+                na,
+                nb,
+                Relation {
+                    kind: RelationKind::PartOf,
+                    weight: 0.5,
+                    evidence: vec![evidence.clone()],
+                    from_catalog: false,
+                },
+            );
+        }
+    }
+    // The catalog's own relations between two nodes.
+    for (&entry_ix, _) in &counts {
+        let Some(entry) = catalog.entries.get(entry_ix) else {
+            continue;
+        };
+        for rel in &entry.relations {
+            let (Some(na), Some(nb)) = (graph.node(&entry.id), graph.node(&rel.target)) else {
+                continue;
+            };
+            graph.add_relation(
+                na,
+                nb,
+                Relation {
+                    kind: rel.kind,
+                    weight: 1.0,
+                    evidence: Vec::new(),
+                    from_catalog: true,
+                },
+            );
+        }
+    }
+    // Topics: one node per distinct title slug, part of its section's subject.
+    for (note, facts) in notes.notes.iter().zip(&per_note) {
+        for (id, label, parent, line) in &facts.topics {
+            if id == "topic:" {
+                continue;
+            }
+            let node = match graph.node(id) {
+                Some(node) => {
+                    if let Some(e) = graph.graph.node_weight_mut(node) {
+                        e.mentions += 1;
+                    }
+                    node
+                }
+                None => graph.add_entity(Entity {
+                    id: id.clone(),
+                    label: label.clone(),
+                    kind: EntityKind::Topic,
+                    category: "Topic".to_owned(),
+                    aliases: Vec::new(),
+                    mentions: 1,
+                    description: String::new(),
+                    exams: Vec::new(),
+                }),
+            };
+            if let Some(parent_node) = parent.and_then(id_of).and_then(|p| graph.node(p)) {
+                graph.add_relation(
+                    node,
+                    parent_node,
+                    Relation {
+                        kind: RelationKind::PartOf,
+                        weight: 1.0,
+                        evidence: vec![Evidence {
+                            file: note.file.clone(),
+                            line: *line,
+                        }],
+                        from_catalog: false,
+                    },
+                );
+            }
+        }
+    }
+    // Evidence in a stable order.
+    for edge in graph.graph.edge_weights_mut() {
+        edge.evidence.sort();
+    }
+    let mut sections = Vec::new();
+    for facts in per_note {
+        sections.extend(facts.sections);
+    }
     Extraction {
-        graph: KnowledgeGraph::new(),
+        graph,
         sections,
         warnings: Vec::new(),
     }

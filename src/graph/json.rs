@@ -57,6 +57,9 @@ pub struct MarkerJson {
     pub kind: String,
     pub line: u32,
     pub text: String,
+    /// Entity ids the marked line is about (its mentions, else its section's subject).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entities: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

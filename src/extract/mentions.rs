@@ -1,0 +1,513 @@
+//! Finding mentions of catalog entities in text.
+//!
+//! One Aho-Corasick automaton holds every name, alias and abbreviation of the catalog plus cheap
+//! spelling variants (`Auto Scaling` / `auto-scaling` / `autoscaling`, the name without its
+//! `AWS `/`Amazon ` prefix, the name without a trailing `(ABBR)`). Candidates are found with an
+//! overlapping search and then filtered by rules:
+//!
+//! - names and aliases match case-insensitively; abbreviations (`EB`, `ASG`) match their exact
+//!   case, and abbreviations of three or more letters also match all-lowercase (`asg`, `ecr`);
+//!   abbreviations with a digit (`S3`, `EC2`) match in any case;
+//! - a single common English word used as a name (`Config`, `Batch`) must be capitalised as written;
+//! - ASCII word boundaries on both sides, with an optional plural `s`/`es`/`'s`;
+//! - nothing inside a URL (except an `s3://` scheme, which names the service), an ARN, a file path
+//!   or a dotted file/host name (`config.yml`, `foo.s3.json`, `s3.amazonaws.com`);
+//! - a lowercase abbreviation followed by a command word (`eb create`, `eb deploy`) is the
+//!   entity's command-line tool (`EB CLI`) when the catalog has one, else not a mention;
+//! - overlapping candidates: the longest wins (`CloudWatch Logs` over `CloudWatch`).
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::catalog::Catalog;
+
+/// Errors while building a matcher.
+#[derive(Debug, thiserror::Error)]
+pub enum MatcherError {
+    /// The automaton could not be built (too many or too long patterns).
+    #[error("cannot build the mention matcher: {0}")]
+    Build(#[from] aho_corasick::BuildError),
+}
+
+/// How the case of a candidate must match its pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CaseRule {
+    /// Any case (names, aliases, abbreviations with a digit).
+    Any,
+    /// Exactly as written (two-letter abbreviations).
+    Exact,
+    /// Exactly as written or all lowercase (`ASG`, `asg`).
+    ExactOrLower,
+    /// First letter as written, rest any case (`Config` but not `config`).
+    Capitalised,
+}
+
+/// One surface form that points at an entity.
+#[derive(Clone, Debug)]
+struct Form {
+    /// Index into the catalog's entries.
+    entry: usize,
+    /// The form as written in the catalog (for case checks).
+    text: String,
+    case: CaseRule,
+    /// An abbreviation (plural only `s`).
+    abbreviation: bool,
+}
+
+/// A raw mention found in a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawMention {
+    /// Index into the catalog's entries.
+    pub entry: usize,
+    /// Byte range in the searched text (including a plural suffix).
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Finds mentions of catalog entities; build once per catalog and reuse.
+#[derive(Debug)]
+pub struct MentionMatcher {
+    automaton: AhoCorasick,
+    /// Per automaton pattern: the forms that share its lowercase text.
+    forms: Vec<Vec<Form>>,
+    /// Lowercase abbreviation → the entry of its command-line tool (`eb` → `EB CLI`).
+    cli_of: HashMap<String, usize>,
+}
+
+/// Common English words: a single-word name that is one of these must be capitalised to count.
+const ENGLISH_WORDS: &[&str] = &[
+    "config", "batch", "glue", "shield", "inspector", "pipeline", "connect", "backup", "translate",
+    "comprehend", "forecast", "personalize", "detective", "outposts", "organizations",
+    "organization", "artifact", "artifacts", "budgets", "chatbot", "proton", "amplify",
+    "transcribe", "snowball", "route", "storage", "events", "logs", "trail", "registry",
+    "activation", "traces", "source", "build", "deploy", "commit", "rolling", "immutable",
+    "canary", "linear", "subnet", "subnets", "stack", "stacks", "layer", "layers", "recipes",
+    "parameters", "outputs", "resources", "mappings", "conditions", "secrets", "tasks", "service",
+    "services", "cluster", "clusters", "instance", "instances", "image", "images", "bucket",
+    "buckets", "function", "functions", "table", "tables", "queue", "queues", "topic", "topics",
+    "stream", "streams", "alias", "aliases", "version", "versions", "tier", "tiers", "policy",
+    "policies", "role", "roles", "user", "users", "group", "groups", "health", "monitoring",
+    "testing", "tests", "setup", "configure", "shutdown", "undeploy", "deployment", "deployments",
+    "workspaces", "chime", "go", "rust", "swift", "node", "chef", "salt", "neptune", "artillery",
+];
+
+/// Abbreviations that are everyday computing words: never matched lowercase, and matched in
+/// exact case only after `AWS ` (`AWS RAM`), since `RAM & CPU` is memory.
+const GENERIC_ABBREVIATIONS: &[&str] = &["RAM", "CPU", "API", "DNS", "SSH", "SQL", "OS", "IP"];
+
+/// Lowercase words that never count as a lowercase abbreviation (names, commands, words).
+const LOWERCASE_STOP: &[&str] = &[
+    "sam", "ram", "scp", "cur", "ace", "bat", "can", "cli", "api", "dms", "sso", "mq", "nat",
+    "ses", "sts", "amp", "fis", "mgn", "arc", "cdk", "ide",
+];
+
+/// Words that make `abbr WORD` a command line (`eb create`) rather than a mention.
+const COMMAND_WORDS: &[&str] = &[
+    "init", "create", "deploy", "delete", "list", "describe", "get", "put", "update", "status",
+    "health", "terminate", "package", "build", "run", "push", "pull", "start", "stop", "logs",
+    "ssh", "swap", "open", "validate", "config", "console", "events", "printenv", "setenv",
+    "scale", "use", "clone", "restore", "abort", "upgrade", "platform", "local", "labs", "tags",
+    "appversion", "codesource", "local", "sync", "cp", "mv", "rm", "ls", "mb", "rb", "invoke",
+    "publish", "login", "logout", "configure", "help",
+];
+
+impl MentionMatcher {
+    /// Builds the matcher for a catalog.
+    pub fn new(catalog: &Catalog) -> Result<Self, MatcherError> {
+        let mut by_text: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut forms: Vec<Vec<Form>> = Vec::new();
+        let mut add = |text: &str, form: Form| {
+            let key = text.to_ascii_lowercase();
+            if key.trim().len() < 2 {
+                return;
+            }
+            let ix = *by_text.entry(key.clone()).or_insert_with(|| {
+                patterns.push(key);
+                forms.push(Vec::new());
+                patterns.len() - 1
+            });
+            if let Some(list) = forms.get_mut(ix) {
+                let dup = list
+                    .iter()
+                    .any(|f| f.entry == form.entry && f.case == form.case && f.text == form.text);
+                if !dup {
+                    list.push(form);
+                }
+            }
+        };
+        let mut cli_of = HashMap::new();
+        for (entry_ix, entry) in catalog.entries.iter().enumerate() {
+            let mut names: Vec<&str> = vec![entry.name.as_str()];
+            names.extend(entry.aliases.iter().map(String::as_str));
+            for name in names {
+                for variant in name_variants(name) {
+                    let case = name_case(&variant);
+                    add(
+                        &variant,
+                        Form {
+                            entry: entry_ix,
+                            text: variant.clone(),
+                            case,
+                            abbreviation: false,
+                        },
+                    );
+                }
+                // `… (ECR)` in a name: the part in brackets is an abbreviation.
+                if let Some(abbr) = bracketed_abbreviation(name) {
+                    add(&abbr, abbreviation_form(entry_ix, &abbr));
+                }
+            }
+            for abbr in &entry.abbreviations {
+                add(abbr, abbreviation_form(entry_ix, abbr));
+            }
+        }
+        // Command-line tools: an entry with an alias `X CLI` is the CLI of abbreviation `X`.
+        for (entry_ix, entry) in catalog.entries.iter().enumerate() {
+            for name in std::iter::once(&entry.name).chain(entry.aliases.iter()) {
+                let lower = name.to_ascii_lowercase();
+                if let Some(abbr) = lower.strip_suffix(" cli")
+                    && !abbr.contains(' ')
+                    && abbr.len() >= 2
+                {
+                    cli_of.entry(abbr.to_owned()).or_insert(entry_ix);
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)?;
+        Ok(Self {
+            automaton,
+            forms,
+            cli_of,
+        })
+    }
+
+    /// All mentions in `text`, sorted by start, non-overlapping (longest wins).
+    pub fn find(&self, text: &str, catalog: &Catalog) -> Vec<RawMention> {
+        resolve_overlaps(self.candidates(text, catalog))
+    }
+
+    /// Every valid candidate in `text`, overlapping ones included, unsorted.
+    pub fn candidates(&self, text: &str, catalog: &Catalog) -> Vec<RawMention> {
+        let bytes = text.as_bytes();
+        let mut candidates: Vec<RawMention> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let Some(forms) = self.forms.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            let (start, end) = (m.start(), m.end());
+            if !left_boundary(bytes, start) {
+                continue;
+            }
+            for form in forms {
+                let Some(end) = right_boundary(bytes, end, form.abbreviation) else {
+                    continue;
+                };
+                let Some(surface) = text.get(start..m.end()) else {
+                    continue;
+                };
+                if !case_ok(form, surface, text, start) {
+                    // `eb create`: the command-line tool of `EB`, if the catalog has one.
+                    if form.abbreviation
+                        && surface.bytes().all(|b| !b.is_ascii_uppercase())
+                        && let Some(&cli) = self.cli_of.get(surface)
+                        && followed_by_command(text, m.end())
+                    {
+                        candidates.push(RawMention {
+                            entry: cli,
+                            start,
+                            end,
+                        });
+                    }
+                    continue;
+                }
+                if form.abbreviation
+                    && surface.bytes().all(|b| !b.is_ascii_uppercase())
+                    && followed_by_command(text, m.end())
+                {
+                    if let Some(&cli) = self.cli_of.get(&surface.to_ascii_lowercase()) {
+                        candidates.push(RawMention {
+                            entry: cli,
+                            start,
+                            end,
+                        });
+                    }
+                    continue;
+                }
+                if in_excluded_token(text, start, end) {
+                    continue;
+                }
+                if catalog.entries.get(form.entry).is_none() {
+                    continue;
+                }
+                candidates.push(RawMention {
+                    entry: form.entry,
+                    start,
+                    end,
+                });
+                break;
+            }
+        }
+        candidates
+    }
+}
+
+fn abbreviation_form(entry: usize, abbr: &str) -> Form {
+    let has_digit = abbr.bytes().any(|b| b.is_ascii_digit());
+    let letters = abbr.bytes().filter(u8::is_ascii_alphabetic).count();
+    let lower = abbr.to_ascii_lowercase();
+    let case = if has_digit {
+        CaseRule::Any
+    } else if letters >= 3
+        && !LOWERCASE_STOP.contains(&lower.as_str())
+        && !GENERIC_ABBREVIATIONS.contains(&abbr)
+    {
+        CaseRule::ExactOrLower
+    } else {
+        CaseRule::Exact
+    };
+    Form {
+        entry,
+        text: abbr.to_owned(),
+        case,
+        abbreviation: true,
+    }
+}
+
+/// Case rule for a name or alias variant.
+fn name_case(variant: &str) -> CaseRule {
+    let lower = variant.to_ascii_lowercase();
+    let single_word = !lower.contains([' ', '-', '/']);
+    if single_word && ENGLISH_WORDS.contains(&lower.as_str()) {
+        let first_upper = variant
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_uppercase());
+        if first_upper {
+            return CaseRule::Capitalised;
+        }
+    }
+    CaseRule::Any
+}
+
+/// `Amazon Elastic Container Registry (ECR)` → `ECR`.
+fn bracketed_abbreviation(name: &str) -> Option<String> {
+    let open = name.rfind('(')?;
+    let inner = name.get(open + 1..)?.strip_suffix(')')?.trim();
+    let ok = inner.len() >= 2
+        && inner.len() <= 8
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && inner.bytes().any(|b| b.is_ascii_uppercase());
+    ok.then(|| inner.to_owned())
+}
+
+/// Spelling variants of a name: as written, without `(…)`, without an `AWS `/`Amazon ` prefix,
+/// and with its word separators as space, hyphen or nothing (`Auto Scaling`, `auto-scaling`,
+/// `autoscaling`) when every word has at least three letters.
+pub(crate) fn name_variants(name: &str) -> Vec<String> {
+    let mut bases: Vec<String> = Vec::new();
+    let trimmed = name.trim();
+    bases.push(trimmed.to_owned());
+    if let Some(open) = trimmed.rfind(" (")
+        && trimmed.ends_with(')')
+        && let Some(head) = trimmed.get(..open)
+    {
+        bases.push(head.trim().to_owned());
+    }
+    for base in bases.clone() {
+        for prefix in ["AWS ", "Amazon ", "aws ", "amazon "] {
+            if let Some(rest) = base.strip_prefix(prefix)
+                && rest.trim().len() >= 2
+            {
+                bases.push(rest.trim().to_owned());
+            }
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    for base in bases {
+        let words: Vec<&str> = base
+            .split([' ', '-'])
+            .filter(|w| !w.is_empty())
+            .collect();
+        out.push(base.clone());
+        if (2..=4).contains(&words.len())
+            && words
+                .iter()
+                .all(|w| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
+            out.push(words.join(" "));
+            out.push(words.join("-"));
+            out.push(words.concat());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn left_boundary(bytes: &[u8], start: usize) -> bool {
+    match start.checked_sub(1).and_then(|i| bytes.get(i)) {
+        None => true,
+        Some(&b) => !is_word_byte(b),
+    }
+}
+
+/// The end of the mention (after an optional plural) if a word boundary follows.
+fn right_boundary(bytes: &[u8], end: usize, abbreviation: bool) -> Option<usize> {
+    let at = |i: usize| bytes.get(i).copied();
+    let boundary = |i: usize| at(i).is_none_or(|b| !is_word_byte(b));
+    if boundary(end) {
+        return Some(end);
+    }
+    let last_is_letter = end
+        .checked_sub(1)
+        .and_then(|i| bytes.get(i))
+        .is_some_and(u8::is_ascii_alphabetic);
+    if !last_is_letter {
+        return None;
+    }
+    let suffixes: &[&[u8]] = if abbreviation {
+        &[b"s"]
+    } else {
+        &[b"es", b"s"]
+    };
+    for suffix in suffixes {
+        let stop = end + suffix.len();
+        if bytes
+            .get(end..stop)
+            .is_some_and(|s| s.eq_ignore_ascii_case(suffix))
+            && boundary(stop)
+        {
+            return Some(stop);
+        }
+    }
+    None
+}
+
+fn case_ok(form: &Form, surface: &str, text: &str, start: usize) -> bool {
+    match form.case {
+        CaseRule::Any => true,
+        CaseRule::Exact => {
+            surface == form.text
+                && (!GENERIC_ABBREVIATIONS.contains(&form.text.as_str())
+                    || text.get(..start).is_some_and(|t| t.ends_with("AWS ")))
+        }
+        CaseRule::ExactOrLower => {
+            surface == form.text || surface.bytes().all(|b| !b.is_ascii_uppercase())
+        }
+        CaseRule::Capitalised => {
+            let want = form.text.bytes().next();
+            let got = surface.bytes().next();
+            want == got
+        }
+    }
+}
+
+/// `eb create`, `eb deploy`: a command word follows after one space.
+fn followed_by_command(text: &str, end: usize) -> bool {
+    let Some(rest) = text.get(end..) else {
+        return false;
+    };
+    let Some(rest) = rest.strip_prefix(' ') else {
+        return false;
+    };
+    let word: String = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        .map(char::from)
+        .collect();
+    COMMAND_WORDS.contains(&word.as_str())
+}
+
+/// Inside a URL, an ARN, a file path or a dotted file or host name.
+fn in_excluded_token(text: &str, start: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    // Dotted names: `config.yml`, `foo.s3.json`, `s3.amazonaws.com`.
+    let before_dot = start >= 2
+        && bytes.get(start - 1) == Some(&b'.')
+        && bytes.get(start - 2).is_some_and(|b| is_word_byte(*b));
+    let after_dot = bytes.get(end) == Some(&b'.')
+        && bytes.get(end + 1).is_some_and(|b| b.is_ascii_alphanumeric());
+    if before_dot || after_dot {
+        return true;
+    }
+    let token_start = text
+        .get(..start)
+        .and_then(|t| t.rfind(char::is_whitespace).map(|i| i + 1))
+        .unwrap_or(0);
+    let token_end = text
+        .get(end..)
+        .and_then(|t| t.find(char::is_whitespace).map(|i| end + i))
+        .unwrap_or(text.len());
+    let Some(token) = text.get(token_start..token_end) else {
+        return false;
+    };
+    let lead = token.len() - token.trim_start_matches(['"', '\'', '(', '[', '{', '<', '`']).len();
+    let token_start = token_start + lead;
+    let Some(token) = text.get(token_start..token_end) else {
+        return false;
+    };
+    let lower = token.to_ascii_lowercase();
+    if lower.starts_with("arn:") || lower.contains(":arn:") {
+        return true;
+    }
+    if lower.contains("://") {
+        // `s3://bucket` names the service by its scheme.
+        let scheme_is_match =
+            token_start == start && text.get(end..).is_some_and(|r| r.starts_with("://"));
+        return !scheme_is_match;
+    }
+    if lower.starts_with("www.") {
+        return true;
+    }
+    let path_like = lower.starts_with('/') || lower.starts_with("~/") || lower.starts_with("./");
+    path_like && lower.len() > 1 && lower.get(1..).is_some_and(|r| r.contains('/'))
+}
+
+/// Keeps the longest of overlapping candidates (then the leftmost), sorted by start.
+fn resolve_overlaps(mut candidates: Vec<RawMention>) -> Vec<RawMention> {
+    candidates.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.entry));
+    let mut out: Vec<RawMention> = Vec::with_capacity(candidates.len());
+    let mut cluster: Vec<RawMention> = Vec::new();
+    let mut cluster_end = 0;
+    for cand in candidates {
+        if !cluster.is_empty() && cand.start >= cluster_end {
+            pick_longest(&mut cluster, &mut out);
+        }
+        cluster_end = if cluster.is_empty() {
+            cand.end
+        } else {
+            cluster_end.max(cand.end)
+        };
+        cluster.push(cand);
+    }
+    pick_longest(&mut cluster, &mut out);
+    out.sort_by_key(|m| (m.start, m.end));
+    out
+}
+
+/// Greedy choice inside one cluster of overlapping candidates: longest first.
+fn pick_longest(cluster: &mut Vec<RawMention>, out: &mut Vec<RawMention>) {
+    cluster.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), m.start, m.entry));
+    let first = out.len();
+    for cand in cluster.drain(..) {
+        let free = out
+            .get(first..)
+            .unwrap_or(&[])
+            .iter()
+            .all(|t| cand.end <= t.start || cand.start >= t.end);
+        if free {
+            out.push(cand);
+        }
+    }
+}

@@ -1,0 +1,475 @@
+//! Relations from the wording of the notes.
+//!
+//! Per line and sentence, the entities mentioned are read as units (`dynamodb's global tables` is
+//! one unit whose head is `global tables`, and also says `global tables` is part of DynamoDB). A
+//! cue word between units names the relation and its direction ([`super::cues`]): the unit
+//! nearest before the cue is one end, every unit after it (up to the next cue) the other. With no
+//! unit before the cue, the sentence speaks of its section's subject (`CodePipeline :` then
+//! `- used for integrating CodeCommit, CodeBuild and CodeDeploy`). A line that ends in `:` or `-`
+//! opens a list: its cue and anchor apply to the entities named by the following items
+//! (`x-ray provides integration with following services :` then `- lambda`). Items that are just
+//! an entity name under a subject are grouped with it. Two entities alone in a short sentence with
+//! no cue are weakly related (`other`). Nothing else: being named in the same section is not a
+//! relation.
+
+use crate::catalog::{EntryKind, RelationKind};
+
+use super::cues::{CueMatch, CueMatcher, Direction};
+use super::markers::strip_bullet;
+
+/// An entity mention inside one line, positions relative to the line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unit {
+    /// Catalog entry index.
+    pub entry: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What relation extraction needs to know about one line.
+#[derive(Clone, Debug)]
+pub struct LineFacts<'a> {
+    /// The line without its line break.
+    pub text: &'a str,
+    /// 1-based line number.
+    pub line: u32,
+    /// Mentions in the line, in order.
+    pub units: &'a [Unit],
+    /// The entity the enclosing section is about, if any.
+    pub subject: Option<usize>,
+    /// The line is a section heading.
+    pub heading: bool,
+}
+
+/// A relation found in the text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Found {
+    pub source: usize,
+    pub target: usize,
+    pub kind: RelationKind,
+    pub line: u32,
+    /// 1.0 for a cue, less for weaker structural evidence.
+    pub weight: f32,
+}
+
+/// An open list: a line ending in `:`/`-` whose cue applies to the items below it.
+#[derive(Clone, Debug)]
+struct ListContext {
+    anchor: usize,
+    kind: Option<RelationKind>,
+    /// Items are the source (`item part_of anchor`) rather than the target.
+    items_first: bool,
+    indent: usize,
+    /// Collect items for a comparison (`two types of …`).
+    compare: bool,
+    siblings: Vec<(usize, u32)>,
+}
+
+/// Sentences longer than this (bytes) get no cue-less relation.
+const SHORT_SENTENCE: usize = 110;
+
+/// Relations in the lines of one note.
+pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut list: Option<ListContext> = None;
+    for facts in lines {
+        let trimmed = facts.text.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let indent = indent_of(facts.text);
+        let bulleted = strip_bullet(trimmed).len() != trimmed.len();
+        // Close the list when the outline returns to the intro's level.
+        if let Some(ctx) = &list
+            && (facts.heading || (indent <= ctx.indent && !bulleted))
+        {
+            close_list(ctx, &mut out);
+            list = None;
+        }
+        let units = compound_units(facts, kinds, &mut out);
+        let list_anchor = list.as_ref().map(|c| c.anchor);
+        let implied = list_anchor.or(facts.subject);
+        let mut produced = false;
+        let mut open: Option<ListContext> = None;
+        for (clause_start, clause_end) in clauses(facts.text) {
+            let clause_units: Vec<Unit> = units
+                .iter()
+                .copied()
+                .filter(|u| u.start >= clause_start && u.end <= clause_end)
+                .collect();
+            let Some(clause) = facts.text.get(clause_start..clause_end) else {
+                continue;
+            };
+            let found_cues: Vec<CueMatch> = if clause_units.is_empty() && implied.is_none() {
+                Vec::new()
+            } else {
+                cues.find(clause)
+                    .into_iter()
+                    .map(|c| CueMatch {
+                        start: c.start + clause_start,
+                        end: c.end + clause_start,
+                        ..c
+                    })
+                    .collect()
+            };
+            let before = out.len();
+            for (i, cue) in found_cues.iter().enumerate() {
+                let next_cue = found_cues
+                    .get(i + 1)
+                    .map_or(clause_end, |c| c.start.max(cue.end));
+                let left = clause_units.iter().rev().find(|u| u.end <= cue.start).copied();
+                let right: Vec<Unit> = clause_units
+                    .iter()
+                    .copied()
+                    .filter(|u| u.start >= cue.end && u.start < next_cue)
+                    .collect();
+                if cue.cue.phrase == "over" && !left.is_some_and(|l| words_between(facts.text, l.end, cue.start) == 0) {
+                    continue;
+                }
+                let left_entry = left.map(|u| u.entry).or(implied);
+                if right.is_empty() {
+                    let rest = facts.text.get(cue.end..).unwrap_or("");
+                    if let (Some(l), Some(subject)) = (left_entry, facts.subject)
+                        && starts_with_pronoun(rest)
+                        && l != subject
+                    {
+                        push(&mut out, cue, l, subject, facts.line, 1.0);
+                    } else if let Some(anchor) = left_entry
+                        && ends_list_intro(trimmed)
+                    {
+                        open = Some(ListContext {
+                            anchor,
+                            kind: Some(cue.cue.kind),
+                            items_first: cue.cue.direction == Direction::Reverse,
+                            indent,
+                            compare: false,
+                            siblings: Vec::new(),
+                        });
+                    }
+                    continue;
+                }
+                if left.is_none()
+                    && cue.cue.direction != Direction::Symmetric
+                    && ends_list_intro(trimmed)
+                    && let Some(anchor) = right.last()
+                {
+                    // `4 services that come under Kinesis are :` — the items are the sources.
+                    open = Some(ListContext {
+                        anchor: anchor.entry,
+                        kind: Some(cue.cue.kind),
+                        items_first: cue.cue.direction == Direction::Forward,
+                        indent,
+                        compare: false,
+                        siblings: Vec::new(),
+                    });
+                    continue;
+                }
+                let Some(l) = left_entry else { continue };
+                for r in right {
+                    push(&mut out, cue, l, r.entry, facts.line, 1.0);
+                }
+            }
+            let distinct = distinct_entries(&clause_units);
+            if out.len() == before {
+                // `in-place OR blue/green`: two units with only `or`/`/` between them.
+                if let [a, b] = distinct.as_slice()
+                    && clause_units.len() == 2
+                    && let (Some(ua), Some(ub)) = (clause_units.first(), clause_units.get(1))
+                    && is_or_between(facts.text, ua.end, ub.start)
+                {
+                    out.push(Found {
+                        source: *a,
+                        target: *b,
+                        kind: RelationKind::AlternativeTo,
+                        line: facts.line,
+                        weight: 1.0,
+                    });
+                } else if let [a, b] = distinct.as_slice()
+                    && clause_end - clause_start <= SHORT_SENTENCE
+                    && !facts.heading
+                {
+                    out.push(Found {
+                        source: *a,
+                        target: *b,
+                        kind: RelationKind::Other,
+                        line: facts.line,
+                        weight: 0.5,
+                    });
+                }
+            }
+            produced |= out.len() > before;
+        }
+        // An item that is just an entity name (`- Fargate`, `- EKS : managed Kubernetes`).
+        if !produced
+            && !facts.heading
+            && let Some(item) = item_head(facts.text, &units)
+        {
+            if let Some(ctx) = list.as_mut() {
+                if ctx.compare {
+                    ctx.siblings.push((item, facts.line));
+                }
+                if item != ctx.anchor {
+                    let kind = ctx.kind.unwrap_or_else(|| grouping_kind(kinds, item));
+                    let (s, t) = if ctx.items_first {
+                        (item, ctx.anchor)
+                    } else {
+                        (ctx.anchor, item)
+                    };
+                    let (s, t, kind) = orient(s, t, kind, kinds);
+                    out.push(Found {
+                        source: s,
+                        target: t,
+                        kind,
+                        line: facts.line,
+                        weight: 0.5,
+                    });
+                }
+            } else if let Some(subject) = facts.subject
+                && subject != item
+                && bulleted
+            {
+                let (s, t, kind) = orient(subject, item, grouping_kind(kinds, item), kinds);
+                out.push(Found {
+                    source: s,
+                    target: t,
+                    kind,
+                    line: facts.line,
+                    weight: 0.5,
+                });
+            }
+        }
+        // A cue-less list intro (`Ways to achieve blue-green deployment :`, `two types of …`).
+        if open.is_none()
+            && !facts.heading
+            && ends_list_intro(trimmed)
+            && let Some(anchor) = units.last().map(|u| u.entry).or(facts.subject)
+        {
+            let lower = trimmed.to_ascii_lowercase();
+            let compare = ["types", "kinds", " vs", "difference", "two ", "2 "]
+                .iter()
+                .any(|w| lower.contains(w));
+            open = Some(ListContext {
+                anchor,
+                kind: None,
+                items_first: false,
+                indent,
+                compare,
+                siblings: Vec::new(),
+            });
+        }
+        if let Some(ctx) = open {
+            if let Some(old) = &list {
+                close_list(old, &mut out);
+            }
+            list = Some(ctx);
+        }
+    }
+    if let Some(ctx) = &list {
+        close_list(ctx, &mut out);
+    }
+    out.retain(|f| f.source != f.target);
+    out
+}
+
+/// The relation kind between a subject and a bare item under it: a concept or a topic is part of
+/// its subject; anything else is related without a named kind.
+fn grouping_kind(kinds: &[EntryKind], item: usize) -> RelationKind {
+    match kinds.get(item) {
+        Some(EntryKind::Concept) => RelationKind::PartOf,
+        _ => RelationKind::Other,
+    }
+}
+
+/// `part_of` points from the part (a concept) to the whole.
+fn orient(
+    subject: usize,
+    item: usize,
+    kind: RelationKind,
+    kinds: &[EntryKind],
+) -> (usize, usize, RelationKind) {
+    if kind == RelationKind::PartOf {
+        let subject_is_concept = kinds.get(subject) == Some(&EntryKind::Concept);
+        let item_is_concept = kinds.get(item) == Some(&EntryKind::Concept);
+        if item_is_concept || !subject_is_concept {
+            return (item, subject, kind);
+        }
+        return (subject, item, kind);
+    }
+    (subject, item, kind)
+}
+
+fn close_list(ctx: &ListContext, out: &mut Vec<Found>) {
+    if !ctx.compare || !(2..=4).contains(&ctx.siblings.len()) {
+        return;
+    }
+    for (i, &(a, line)) in ctx.siblings.iter().enumerate() {
+        for &(b, _) in ctx.siblings.iter().skip(i + 1) {
+            if a != b {
+                out.push(Found {
+                    source: a,
+                    target: b,
+                    kind: RelationKind::ComparedWith,
+                    line,
+                    weight: 0.5,
+                });
+            }
+        }
+    }
+}
+
+fn push(out: &mut Vec<Found>, cue: &CueMatch, left: usize, right: usize, line: u32, weight: f32) {
+    let (source, target) = match cue.cue.direction {
+        Direction::Forward | Direction::Symmetric => (left, right),
+        Direction::Reverse => (right, left),
+    };
+    out.push(Found {
+        source,
+        target,
+        kind: cue.cue.kind,
+        line,
+        weight,
+    });
+}
+
+/// Merges adjacent mentions (`dynamodb's global tables`, `DynamoDB Global table`, and in a heading
+/// `CloudFormation - StackSets`) into one unit whose head is the last; records `head part_of
+/// modifier` when the head is a concept of a service or tool.
+fn compound_units(facts: &LineFacts<'_>, kinds: &[EntryKind], out: &mut Vec<Found>) -> Vec<Unit> {
+    let mut units: Vec<Unit> = Vec::with_capacity(facts.units.len());
+    for &u in facts.units {
+        if let Some(prev) = units.last_mut() {
+            let gap = facts.text.get(prev.end..u.start).unwrap_or("x");
+            if prev.entry == u.entry && is_compound_gap(gap, true) {
+                prev.end = u.end;
+                continue;
+            }
+            if is_compound_gap(gap, facts.heading) {
+                let modifier = prev.entry;
+                let head_kind = kinds.get(u.entry);
+                let mod_kind = kinds.get(modifier);
+                if head_kind == Some(&EntryKind::Concept)
+                    && matches!(mod_kind, Some(EntryKind::Service | EntryKind::Tool))
+                {
+                    out.push(Found {
+                        source: u.entry,
+                        target: modifier,
+                        kind: RelationKind::PartOf,
+                        line: facts.line,
+                        weight: 1.0,
+                    });
+                    *prev = Unit {
+                        entry: u.entry,
+                        start: prev.start,
+                        end: u.end,
+                    };
+                    continue;
+                }
+            }
+        }
+        units.push(u);
+    }
+    units
+}
+
+fn is_compound_gap(gap: &str, heading: bool) -> bool {
+    let g = gap.trim();
+    if g.is_empty() || g == "'s" || g == "-" && !gap.contains(' ') {
+        return true;
+    }
+    heading && matches!(g, "-" | ":" | "–")
+}
+
+/// Byte ranges of the sentences of a line.
+fn clauses(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let ends = match b {
+            b';' => true,
+            b'.' | b'?' | b'!' => bytes.get(i + 1).is_none_or(|n| *n == b' ' || *n == b'\t'),
+            _ => false,
+        };
+        // `e.g.` and `i.e.` do not end a sentence.
+        let abbrev = b == b'.'
+            && i >= 3
+            && text
+                .get(i - 3..=i)
+                .is_some_and(|t| t.eq_ignore_ascii_case("e.g.") || t.eq_ignore_ascii_case("i.e."));
+        if ends && !abbrev {
+            out.push((start, i));
+            start = i + 1;
+        }
+    }
+    if start < text.len() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
+fn distinct_entries(units: &[Unit]) -> Vec<usize> {
+    let mut ids: Vec<usize> = Vec::with_capacity(units.len());
+    for u in units {
+        if !ids.contains(&u.entry) {
+            ids.push(u.entry);
+        }
+    }
+    ids
+}
+
+fn is_or_between(text: &str, a_end: usize, b_start: usize) -> bool {
+    let Some(gap) = text.get(a_end..b_start) else {
+        return false;
+    };
+    let g = gap.trim().to_ascii_lowercase();
+    g == "or" || g == "/" || g == "either or"
+}
+
+fn words_between(text: &str, a: usize, b: usize) -> usize {
+    text.get(a..b).map_or(usize::MAX, |g| g.split_whitespace().count())
+}
+
+fn starts_with_pronoun(rest: &str) -> bool {
+    let word: String = rest
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(word.as_str(), "it" | "them" | "this" | "these")
+}
+
+/// A line ending like a list intro: `… :`, `… -`, `… :-`.
+fn ends_list_intro(trimmed: &str) -> bool {
+    let t = trimmed.trim_end_matches(['-', ' ', '\t', '>']);
+    trimmed.ends_with(':') || trimmed.ends_with(" -") || trimmed.ends_with(":-") || t.ends_with(':')
+}
+
+/// The entity a list item names when the item is essentially that name: the first unit starts
+/// the item and is followed by the end, `:`, `-`, `(` or `,`.
+fn item_head(text: &str, units: &[Unit]) -> Option<usize> {
+    let first = units.first()?;
+    let trimmed_start = text.len() - text.trim_start().len();
+    let body_start = text.len() - strip_bullet(text).len();
+    let lead = text.get(trimmed_start.min(body_start)..first.start)?;
+    if !strip_bullet(lead).trim().is_empty() {
+        return None;
+    }
+    let rest = text.get(first.end..)?.trim();
+    let ok = rest.is_empty()
+        || rest.starts_with(':')
+        || rest.starts_with("- ")
+        || rest.starts_with('(')
+        || rest.starts_with(',')
+        || rest == "-"
+        || rest == ".";
+    ok.then_some(first.entry)
+}
+
+/// Width of the leading whitespace (a tab counts four).
+fn indent_of(line: &str) -> usize {
+    line.bytes()
+        .take_while(|b| *b == b' ' || *b == b'\t')
+        .map(|b| if b == b'\t' { 4 } else { 1 })
+        .sum()
+}
