@@ -3,6 +3,7 @@
 
 mod bench_ui;
 mod compile;
+mod search;
 
 use std::path::PathBuf;
 
@@ -29,6 +30,8 @@ pub enum Command {
     Compile(compile::CompileArgs),
     /// Measure the explorer's frame cost headless (the real UI, no window, no GPU).
     BenchUi(bench_ui::BenchUiArgs),
+    /// Search the notes: `[PATH] QUERY`, or a batch of queries with `--queries FILE`.
+    Search(search::SearchArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
@@ -36,5 +39,6 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Compile(args) => compile::run(&args),
         Command::BenchUi(args) => bench_ui::run(&args),
+        Command::Search(args) => search::run(&args),
     }
 }

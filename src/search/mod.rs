@@ -7,12 +7,50 @@
 //! API contract used by the app (keep these names; add freely):
 //! `SearchIndex::build(&Compiled)`, `SearchIndex::search(&self, query, limit)`, [`Hit`],
 //! [`Snippet`].
+//!
+//! # How a query is ranked
+//! Every section is indexed twice: stemmed (`en_stem`, with positions, for exact words and
+//! phrases) and as plain lowercase words (for typo correction and completion). Its title, the
+//! titles of the sections around it (its heading path) and its own text (without its
+//! sub-sections, which are sections of their own) are separate fields, boosted 3 : 1.5 : 1.
+//!
+//! Each meaningful word of the query (question words such as `what is the difference between`
+//! are left out) becomes the best of: the word itself (stemmed), its corrections within edit
+//! distance 1 (4+ characters) or 2 (8+) and, for the last word as it is being typed, its
+//! completions. Corrections and completions are real words of the notes, scored by BM25 like the
+//! word itself but scaled down so that they always weigh less than an exact match of the same
+//! strength. Names from the AWS catalog (`ASG`, `SSM`, `EB`, `Simple Systems Manager`) become the
+//! best of all the names of that entry. Adjacent words score a bonus when they appear close
+//! together, and words written as one chunk (`leader_only`) when they appear as a phrase.
 
+mod aliases;
+mod cache;
+pub mod query;
+mod snippet;
+
+pub use self::aliases::AliasTable;
+pub use self::cache::{CacheStatus, OpenedIndex};
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery,
+    Query, TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::Compiled;
+use crate::catalog::Catalog;
+
+use self::query::{Filter, ParsedQuery, QueryWord};
+use self::snippet::Highlighter;
 
 /// Why a query could not run. The UI shows the message; the CLI prints it.
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +59,18 @@ pub enum SearchError {
     Query(String),
     #[error("search index: {0}")]
     Index(String),
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        SearchError::Index(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for SearchError {
+    fn from(e: std::io::Error) -> Self {
+        SearchError::Index(e.to_string())
+    }
 }
 
 /// A text excerpt of a hit, with the byte ranges (into `text`) of the matched terms.
@@ -44,22 +94,786 @@ pub struct Hit {
     pub entity_ids: Vec<String>,
 }
 
+/// Bumped whenever the schema or what is indexed changes: on-disk indexes of another version
+/// are rebuilt.
+const INDEX_VERSION: u32 = 1;
+
+/// Field boosts.
+const TITLE_BOOST: f32 = 3.0;
+const PATH_BOOST: f32 = 1.5;
+const BODY_BOOST: f32 = 1.0;
+/// Bonus for the word exactly as typed (not only the same stem).
+const SAME_FORM_BOOST: f32 = 0.25;
+/// Scale of a correction at edit distance 1 and 2, and of a completion.
+const FUZZY1_SCALE: f32 = 0.5;
+const FUZZY2_SCALE: f32 = 0.35;
+const PREFIX_SCALE: f32 = 0.7;
+/// Bonus of two adjacent query words found near each other, and of a chunk found as a phrase.
+const PROXIMITY_BOOST: f32 = 0.5;
+const PROXIMITY_SLOP: u32 = 3;
+const CHUNK_BOOST: f32 = 1.0;
+/// Most corrections and completions tried per word.
+const MAX_EXPANSIONS: usize = 12;
+/// Most dictionary terms looked at for a completion.
+const MAX_PREFIX_SCAN: usize = 4096;
+
+/// The `kind:` values that exist.
+const KINDS: &[&str] = &[
+    "concept",
+    "important",
+    "note",
+    "service",
+    "tag",
+    "tool",
+    "topic",
+    "uncertain",
+];
+
+#[derive(Clone, Copy, Debug)]
+struct Fields {
+    title_s: Field,
+    path_s: Field,
+    body_s: Field,
+    title_r: Field,
+    path_r: Field,
+    body_r: Field,
+    entities: Field,
+    kinds: Field,
+    ord: Field,
+}
+
+impl Fields {
+    fn schema() -> Schema {
+        let mut builder = Schema::builder();
+        let stemmed = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("en_stem")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let plain = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("default")
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        builder.add_text_field("title_s", stemmed.clone());
+        builder.add_text_field("path_s", stemmed.clone());
+        builder.add_text_field("body_s", stemmed);
+        builder.add_text_field("title_r", plain.clone());
+        builder.add_text_field("path_r", plain.clone());
+        builder.add_text_field("body_r", plain);
+        builder.add_text_field("entities", STRING);
+        builder.add_text_field("kinds", STRING);
+        builder.add_u64_field("ord", FAST);
+        builder.build()
+    }
+
+    fn of(schema: &Schema) -> Result<Self, SearchError> {
+        let get = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| SearchError::Index(format!("the index has no field {name}")))
+        };
+        Ok(Fields {
+            title_s: get("title_s")?,
+            path_s: get("path_s")?,
+            body_s: get("body_s")?,
+            title_r: get("title_r")?,
+            path_r: get("path_r")?,
+            body_r: get("body_r")?,
+            entities: get("entities")?,
+            kinds: get("kinds")?,
+            ord: get("ord")?,
+        })
+    }
+}
+
+/// What the search keeps of a section besides the index.
+#[derive(Clone, Debug)]
+struct SectionDoc {
+    id: String,
+    file: String,
+    title: String,
+    /// Titles of the enclosing sections, outermost first.
+    ancestors: String,
+    line_start: u32,
+    line_end: u32,
+    /// The section's own text: up to its first sub-section.
+    text: String,
+    entity_ids: Vec<String>,
+    kinds: Vec<String>,
+}
+
+fn section_docs(compiled: &Compiled) -> Vec<SectionDoc> {
+    compiled
+        .iter_sections()
+        .map(|(note, section, facts)| {
+            let full = note.section_text(section);
+            // Sub-sections follow their parent; the parent's own text stops at the first one.
+            let own_len = note
+                .sections
+                .get(facts.section + 1)
+                .filter(|next| {
+                    next.byte_start > section.byte_start && next.byte_start < section.byte_end
+                })
+                .map_or(full.len(), |next| next.byte_start - section.byte_start);
+            let text = full.get(..own_len).unwrap_or(full).to_owned();
+            let ancestors = section
+                .heading_path
+                .split_last()
+                .map(|(_, rest)| rest.join(" / "))
+                .unwrap_or_default();
+            let entity_ids = facts.entity_ids();
+            let mut kinds: BTreeSet<String> = entity_ids
+                .iter()
+                .filter_map(|id| compiled.graph.entity(id))
+                .map(|e| e.kind.as_str().to_owned())
+                .collect();
+            kinds.extend(facts.markers.iter().map(|m| m.kind.as_str().to_owned()));
+            SectionDoc {
+                id: section.id.clone(),
+                file: section.file.clone(),
+                title: section.title.clone(),
+                ancestors,
+                line_start: section.line_start,
+                line_end: section.line_end,
+                text,
+                entity_ids,
+                kinds: kinds.into_iter().collect(),
+            }
+        })
+        .collect()
+}
+
+/// Adds every section to an empty index and commits.
+fn write_docs(index: &Index, fields: &Fields, docs: &[SectionDoc]) -> Result<(), SearchError> {
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    // Tantivy needs at least 15 MB per thread; big collections index on two threads.
+    let (threads, budget) = if bytes > 8 << 20 {
+        (2, 256 << 20)
+    } else {
+        (1, 32 << 20)
+    };
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, budget)?;
+    for (ord, d) in docs.iter().enumerate() {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(fields.title_s, &d.title);
+        doc.add_text(fields.title_r, &d.title);
+        doc.add_text(fields.path_s, &d.ancestors);
+        doc.add_text(fields.path_r, &d.ancestors);
+        doc.add_text(fields.body_s, &d.text);
+        doc.add_text(fields.body_r, &d.text);
+        for id in &d.entity_ids {
+            doc.add_text(fields.entities, id);
+        }
+        for kind in &d.kinds {
+            doc.add_text(fields.kinds, kind);
+        }
+        doc.add_u64(fields.ord, ord as u64);
+        writer.add_document(doc)?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
 /// The search index of one compiled notes collection.
 pub struct SearchIndex {
-    _private: (),
+    reader: IndexReader,
+    fields: Fields,
+    docs: Vec<SectionDoc>,
+    aliases: AliasTable,
+    /// Entity ids the notes mention (for `in:`).
+    known_entities: BTreeSet<String>,
+    stemmer: TextAnalyzer,
+}
+
+/// One alternative of a word: a term of the plain fields and how much it is worth.
+struct Expansion {
+    term: String,
+    scale: f32,
 }
 
 impl SearchIndex {
     /// Builds an in-memory index of every section.
-    // TODO(search): tantivy.
     pub fn build(compiled: &Compiled) -> Result<Self, SearchError> {
-        let _ = compiled;
-        Ok(Self { _private: () })
+        Self::build_with_catalog(compiled, Catalog::builtin())
+    }
+
+    /// Builds an in-memory index with another catalog's aliases (tests use small ones).
+    pub fn build_with_catalog(compiled: &Compiled, catalog: &Catalog) -> Result<Self, SearchError> {
+        let docs = section_docs(compiled);
+        let index = Index::create_in_ram(Fields::schema());
+        let fields = Fields::of(&index.schema())?;
+        write_docs(&index, &fields, &docs)?;
+        Self::from_index(index, docs, compiled, catalog)
+    }
+
+    fn from_index(
+        index: Index,
+        docs: Vec<SectionDoc>,
+        compiled: &Compiled,
+        catalog: &Catalog,
+    ) -> Result<Self, SearchError> {
+        let fields = Fields::of(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let stemmer = index
+            .tokenizers()
+            .get("en_stem")
+            .ok_or_else(|| SearchError::Index("no en_stem tokenizer".to_owned()))?;
+        let known_entities = compiled
+            .sections
+            .iter()
+            .flat_map(|f| f.mentions.iter().map(|m| m.entity_id.clone()))
+            .collect();
+        Ok(SearchIndex {
+            reader,
+            fields,
+            docs,
+            aliases: AliasTable::new(catalog),
+            known_entities,
+            stemmer,
+        })
+    }
+
+    /// Number of sections indexed.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether no section is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
     }
 
     /// Runs a query; at most `limit` hits, best first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
-        let _ = (query, limit);
-        Ok(Vec::new())
+        let parsed = query::parse(query);
+        if parsed.is_empty() || limit == 0 || self.docs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let mut builder = QueryBuilder {
+            index: self,
+            searcher: &searcher,
+            stemmer: self.stemmer.clone(),
+            highlighter: Highlighter::default(),
+        };
+        let Some(tantivy_query) = builder.build(&parsed)? else {
+            return Ok(Vec::new());
+        };
+        let top = searcher.search(&tantivy_query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut columns = BTreeMap::new();
+        let mut ranked: Vec<(f32, usize)> = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => e.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .u64("ord")?,
+                ),
+            };
+            let ord = column
+                .first(address.doc_id)
+                .and_then(|o| usize::try_from(o).ok())
+                .filter(|&o| o < self.docs.len())
+                .ok_or_else(|| SearchError::Index("a document without a section".to_owned()))?;
+            ranked.push((score, ord));
+        }
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let QueryBuilder {
+            highlighter,
+            mut stemmer,
+            ..
+        } = builder;
+        Ok(ranked
+            .into_iter()
+            .map(|(score, ord)| {
+                let d = &self.docs[ord];
+                Hit {
+                    section_id: d.id.clone(),
+                    file: d.file.clone(),
+                    title: d.title.clone(),
+                    line_start: d.line_start,
+                    line_end: d.line_end,
+                    score,
+                    snippet: highlighter.snippet(&d.text, &mut stemmer),
+                    entity_ids: d.entity_ids.clone(),
+                }
+            })
+            .collect())
+    }
+}
+
+/// Turns a parsed query into a tantivy query, collecting the words to highlight on the way.
+struct QueryBuilder<'a> {
+    index: &'a SearchIndex,
+    searcher: &'a Searcher,
+    stemmer: TextAnalyzer,
+    highlighter: Highlighter,
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+fn should(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+fn best_of(mut clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if clauses.len() == 1 {
+        clauses.remove(0)
+    } else {
+        Box::new(DisjunctionMaxQuery::new(clauses))
+    }
+}
+
+/// BM25's inverse document frequency.
+fn idf(doc_freq: u64, docs: u64) -> f32 {
+    let n = docs as f32;
+    let df = doc_freq as f32;
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// Optimal string alignment distance (a transposition costs 1), on characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        rows[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = d;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+impl QueryBuilder<'_> {
+    fn fields(&self) -> Fields {
+        self.index.fields
+    }
+
+    /// The stems of a piece of text, in order.
+    fn stems(&mut self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stream = self.stemmer.token_stream(text);
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+
+    fn stem(&mut self, word: &str) -> Option<String> {
+        self.stems(word).into_iter().next()
+    }
+
+    fn doc_freq(&self, field: Field, text: &str) -> u64 {
+        self.searcher
+            .doc_freq(&Term::from_field_text(field, text))
+            .unwrap_or(0)
+    }
+
+    fn term(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
+        boosted(
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            )),
+            boost,
+        )
+    }
+
+    /// A stem in the title, heading path and body.
+    fn stem_clause(&self, stem: &str) -> Vec<Box<dyn Query>> {
+        let f = self.fields();
+        vec![
+            Self::term(f.title_s, stem, TITLE_BOOST),
+            Self::term(f.path_s, stem, PATH_BOOST),
+            Self::term(f.body_s, stem, BODY_BOOST),
+        ]
+    }
+
+    /// A plain word in the title, heading path and body.
+    fn plain_clause(&self, word: &str) -> Box<dyn Query> {
+        let f = self.fields();
+        should(vec![
+            Self::term(f.title_r, word, TITLE_BOOST),
+            Self::term(f.path_r, word, PATH_BOOST),
+            Self::term(f.body_r, word, BODY_BOOST),
+        ])
+    }
+
+    /// A phrase of stems in the title, heading path and body.
+    fn phrase_clause(&self, stems: &[String], slop: u32) -> Box<dyn Query> {
+        let f = self.fields();
+        let phrase = |field: Field, boost: f32| {
+            let terms = stems
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i, Term::from_field_text(field, s)))
+                .collect();
+            boosted(
+                Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
+                boost,
+            )
+        };
+        should(vec![
+            phrase(f.title_s, TITLE_BOOST),
+            phrase(f.path_s, PATH_BOOST),
+            phrase(f.body_s, BODY_BOOST),
+        ])
+    }
+
+    /// Words of the notes close to `word`: within the edit distance its length allows.
+    fn corrections(&self, word: &str) -> Result<Vec<(String, usize, u64)>, SearchError> {
+        let chars = word.chars().count();
+        let distance: u8 = match chars {
+            0..=3 => return Ok(Vec::new()),
+            4..=7 => 1,
+            _ => 2,
+        };
+        if word.chars().any(|c| c.is_ascii_digit()) {
+            return Ok(Vec::new());
+        }
+        let field = self.fields().body_r;
+        let automaton =
+            FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true).automaton()?;
+        let mut found: BTreeMap<String, u64> = BTreeMap::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted.terms().search(&automaton).into_stream()?;
+            while stream.advance() {
+                if let Ok(term) = std::str::from_utf8(stream.key()) {
+                    *found.entry(term.to_owned()).or_default() +=
+                        u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        Ok(found
+            .into_iter()
+            .filter(|(t, _)| t != word)
+            .map(|(t, df)| {
+                let d = edit_distance(word, &t);
+                (t, d, df)
+            })
+            .collect())
+    }
+
+    /// Words of the notes that start with `word`.
+    fn completions(&self, word: &str) -> Result<Vec<(String, u64)>, SearchError> {
+        let field = self.fields().body_r;
+        let mut found: BTreeMap<String, u64> = BTreeMap::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted.terms().range().ge(word.as_bytes()).into_stream()?;
+            let mut scanned = 0;
+            while stream.advance() && scanned < MAX_PREFIX_SCAN {
+                scanned += 1;
+                let key = stream.key();
+                if !key.starts_with(word.as_bytes()) {
+                    break;
+                }
+                if key.len() > word.len()
+                    && let Ok(term) = std::str::from_utf8(key)
+                {
+                    *found.entry(term.to_owned()).or_default() +=
+                        u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        Ok(found.into_iter().collect())
+    }
+
+    /// The clause of one free word: the best of the word, its corrections and completions.
+    fn word_clause(
+        &mut self,
+        word: &str,
+        prefix: bool,
+    ) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let Some(stem) = self.stem(word) else {
+            return Ok(None);
+        };
+        let f = self.fields();
+        let docs = self.searcher.num_docs().max(1);
+        let mut exact = self.stem_clause(&stem);
+        exact.push(Self::term(f.body_r, word, SAME_FORM_BOOST));
+        let mut alternatives = vec![should(exact)];
+        self.highlighter.stems.insert(stem.clone());
+        let word_df = self
+            .doc_freq(f.body_r, word)
+            .max(self.doc_freq(f.body_s, &stem));
+        let mut expansions: Vec<(Expansion, u64)> = Vec::new();
+        let cap = |scale: f32, df: u64| {
+            // Never worth more than the word itself would be: scale the correction's rarity down
+            // to the word's.
+            if word_df == 0 {
+                scale
+            } else {
+                scale * (idf(word_df, docs) / idf(df, docs)).min(1.0)
+            }
+        };
+        for (term, distance, df) in self.corrections(word)? {
+            let base = if distance <= 1 {
+                FUZZY1_SCALE
+            } else {
+                FUZZY2_SCALE
+            };
+            expansions.push((
+                Expansion {
+                    scale: cap(base, df),
+                    term,
+                },
+                df,
+            ));
+        }
+        if prefix && word.chars().count() >= 2 {
+            for (term, df) in self.completions(word)? {
+                expansions.push((
+                    Expansion {
+                        scale: cap(PREFIX_SCALE, df),
+                        term,
+                    },
+                    df,
+                ));
+            }
+        }
+        // The most useful first: highest scale, then most common.
+        expansions.sort_by(|a, b| {
+            b.0.scale
+                .total_cmp(&a.0.scale)
+                .then(b.1.cmp(&a.1))
+                .then(a.0.term.cmp(&b.0.term))
+        });
+        let mut taken = 0;
+        for (expansion, _) in expansions {
+            if taken >= MAX_EXPANSIONS {
+                break;
+            }
+            // A different form of the same word is already matched through its stem.
+            if self.stem(&expansion.term).as_deref() == Some(stem.as_str()) {
+                continue;
+            }
+            taken += 1;
+            alternatives.push(boosted(self.plain_clause(&expansion.term), expansion.scale));
+            self.highlighter.words.insert(expansion.term);
+        }
+        Ok(Some(best_of(alternatives)))
+    }
+
+    /// The clause of a catalog name found in the query: the best of the words as typed and every
+    /// other name of the entries.
+    fn alias_clause(
+        &mut self,
+        words: &[&QueryWord],
+        entries: &[usize],
+        prefix: bool,
+    ) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let mut typed = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            if let Some(q) = self.word_clause(&w.lower, prefix && i + 1 == words.len())? {
+                typed.push(q);
+            }
+        }
+        let mut alternatives = Vec::new();
+        if !typed.is_empty() {
+            alternatives.push(should(typed));
+        }
+        let typed_lower: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
+        let names: Vec<Vec<String>> = entries
+            .iter()
+            .filter_map(|&e| self.index.aliases.entries.get(e))
+            .flat_map(|e| e.names.clone())
+            .collect();
+        for name in names {
+            if name
+                .iter()
+                .map(String::as_str)
+                .eq(typed_lower.iter().copied())
+            {
+                continue;
+            }
+            let stems = self.stems(&name.join(" "));
+            match stems.len() {
+                0 => {}
+                1 => alternatives.push(should(self.stem_clause(&stems[0]))),
+                _ => alternatives.push(self.phrase_clause(&stems, 0)),
+            }
+            self.highlighter.stems.extend(stems);
+        }
+        Ok((!alternatives.is_empty()).then(|| best_of(alternatives)))
+    }
+
+    /// The required clause of a quoted phrase (or of an excluded word or phrase).
+    fn required_phrase(&mut self, words: &[String]) -> Option<Box<dyn Query>> {
+        let stems = self.stems(&words.join(" "));
+        match stems.len() {
+            0 => None,
+            1 => Some(should(self.stem_clause(&stems[0]))),
+            _ => Some(self.phrase_clause(&stems, 0)),
+        }
+    }
+
+    fn filter_clause(&self, filter: &Filter) -> Result<Box<dyn Query>, SearchError> {
+        let f = self.fields();
+        match filter {
+            Filter::In(name) => {
+                let mut ids = self.index.aliases.resolve(name);
+                let lower = name.to_lowercase();
+                if self.index.known_entities.contains(&lower) {
+                    ids.push(lower);
+                }
+                ids.retain(|id| self.index.known_entities.contains(id));
+                ids.sort();
+                ids.dedup();
+                if ids.is_empty() {
+                    return Err(SearchError::Query(format!(
+                        "in:{name}: the notes mention no service or concept of that name"
+                    )));
+                }
+                Ok(should(
+                    ids.iter()
+                        .map(|id| {
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(f.entities, id),
+                                IndexRecordOption::Basic,
+                            )) as Box<dyn Query>
+                        })
+                        .collect(),
+                ))
+            }
+            Filter::Kind(kind) => {
+                if !KINDS.contains(&kind.as_str()) {
+                    return Err(SearchError::Query(format!(
+                        "kind:{kind}: unknown kind (one of {})",
+                        KINDS.join(", ")
+                    )));
+                }
+                Ok(Box::new(TermQuery::new(
+                    Term::from_field_text(f.kinds, kind),
+                    IndexRecordOption::Basic,
+                )))
+            }
+        }
+    }
+
+    fn build(&mut self, parsed: &ParsedQuery) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut scoring = 0usize;
+        let content = parsed.content_words();
+        let last_word = parsed.words.last();
+        let lowers: Vec<&str> = content.iter().map(|w| w.lower.as_str()).collect();
+        let matches = self.index.aliases.find(&lowers);
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut i = 0;
+        while i < content.len() {
+            let is_last = |j: usize| {
+                parsed.last_is_prefix
+                    && j + 1 == content.len()
+                    && last_word.is_some_and(|w| std::ptr::eq(w, content[j]))
+            };
+            if let Some(m) = matches.iter().find(|m| m.start == i) {
+                let span = &content[i..i + m.len];
+                if let Some(q) = self.alias_clause(span, &m.entries, is_last(i + m.len - 1))? {
+                    clauses.push((Occur::Should, q));
+                    scoring += 1;
+                }
+                i += m.len;
+                continue;
+            }
+            let word = content[i];
+            if seen.insert(word.lower.as_str())
+                && let Some(q) = self.word_clause(&word.lower, is_last(i))?
+            {
+                clauses.push((Occur::Should, q));
+                scoring += 1;
+            }
+            i += 1;
+        }
+        // Adjacent words close together, and chunks as phrases.
+        let stems: Vec<Option<String>> = content.iter().map(|w| self.stem(&w.lower)).collect();
+        for pair in 0..content.len().saturating_sub(1) {
+            let (Some(a), Some(b)) = (&stems[pair], &stems[pair + 1]) else {
+                continue;
+            };
+            let same_chunk =
+                content[pair].chunk.is_some() && content[pair].chunk == content[pair + 1].chunk;
+            let (slop, boost) = if same_chunk {
+                (0, CHUNK_BOOST)
+            } else {
+                (PROXIMITY_SLOP, PROXIMITY_BOOST)
+            };
+            let phrase = self.phrase_clause(&[a.clone(), b.clone()], slop);
+            clauses.push((Occur::Should, boosted(phrase, boost)));
+        }
+        for phrase in &parsed.phrases {
+            if let Some(q) = self.required_phrase(phrase) {
+                let stems = self.stems(&phrase.join(" "));
+                self.highlighter.stems.extend(stems);
+                clauses.push((Occur::Must, q));
+                scoring += 1;
+            }
+        }
+        for excluded in &parsed.excluded {
+            if let Some(q) = self.required_phrase(excluded) {
+                clauses.push((Occur::MustNot, q));
+            }
+        }
+        let mut filtered = false;
+        for filter in &parsed.filters {
+            clauses.push((Occur::Must, self.filter_clause(filter)?));
+            filtered = true;
+        }
+        if scoring == 0 {
+            if !filtered && parsed.excluded.is_empty() {
+                return Ok(None);
+            }
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Ok(Some(Box::new(BooleanQuery::new(clauses))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        assert_eq!(edit_distance("helth", "health"), 1);
+        assert_eq!(edit_distance("manger", "manager"), 1);
+        assert_eq!(edit_distance("firehouse", "firehose"), 1);
+        assert_eq!(edit_distance("recieve", "receive"), 1);
+        assert_eq!(edit_distance("abc", "xyz"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+    }
+
+    #[test]
+    fn idf_falls_with_frequency() {
+        assert!(idf(1, 100) > idf(10, 100));
+        assert!(idf(10, 100) > idf(90, 100));
     }
 }
