@@ -3,6 +3,7 @@
 
 mod bench_ui;
 mod compile;
+mod layout;
 mod search;
 
 use std::path::PathBuf;
@@ -32,6 +33,8 @@ pub enum Command {
     BenchUi(bench_ui::BenchUiArgs),
     /// Search the notes: `[PATH] QUERY`, or a batch of queries with `--queries FILE`.
     Search(search::SearchArgs),
+    /// Lay out a node-link graph; print the time per tick, optionally write the positions.
+    Layout(layout::LayoutArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
@@ -40,5 +43,6 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Compile(args) => compile::run(&args),
         Command::BenchUi(args) => bench_ui::run(&args),
         Command::Search(args) => search::run(&args),
+        Command::Layout(args) => layout::run(&args),
     }
 }

@@ -3,10 +3,52 @@
 //!
 //! API contract used by the app (keep these names; add freely): [`LayoutRequest`],
 //! [`LayoutSettings`], [`LayoutCommand`], [`LayoutSnapshot`], [`LayoutWorker`].
+//!
+//! - [`quadtree`]: the Barnes-Hut tree (repulsion and collision in O(n log n) per step).
+//! - [`forces`]: our forces as one fdg-sim `Force` (repulsion, weighted springs, gravity,
+//!   collision, the integration step).
+//! - [`init`]: deterministic start positions (pivot MDS for a cold start, neighbours for a warm
+//!   one).
+//! - [`LayoutEngine`]: fdg-sim's `Simulation` with cooling, pins and warm starts; synchronous.
+//! - [`LayoutWorker`]: an engine on a named thread, driven by [`LayoutCommand`]s, publishing
+//!   [`LayoutSnapshot`]s.
+//!
+//! Units: positions, [`LayoutSettings::link_length`] and [`LayoutNode::radius`] share one unit;
+//! every force scales with the link length, so the layout looks the same at any scale.
 
-use std::sync::Arc;
+mod engine;
+mod forces;
+mod init;
+mod quadtree;
+mod worker;
+
+pub use self::engine::{LayoutEngine, Tuning};
+pub use self::worker::LayoutWorker;
 
 use serde::{Deserialize, Serialize};
+
+/// What can go wrong in the layout.
+#[derive(Debug, thiserror::Error)]
+pub enum LayoutError {
+    /// An edge names a node index that the request does not have.
+    #[error("edge {edge} refers to node {index}, but there are only {nodes} nodes")]
+    EdgeOutOfRange { edge: usize, index: usize, nodes: usize },
+    /// A command names a node index that the current graph does not have.
+    #[error("node {index} does not exist (the graph has {nodes} nodes)")]
+    NodeOutOfRange { index: usize, nodes: usize },
+    /// A position that is not a finite number.
+    #[error("position {pos:?} is not finite")]
+    BadPosition { pos: [f32; 2] },
+    /// More nodes than the layout can index.
+    #[error("{nodes} nodes are too many to lay out")]
+    TooLarge { nodes: usize },
+    /// A command that needs a graph arrived before the first `Replace`.
+    #[error("no graph to lay out yet")]
+    NoGraph,
+    /// The worker thread could not be started.
+    #[error("could not start the layout thread: {0}")]
+    Spawn(#[source] std::io::Error),
+}
 
 /// A node to lay out.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,18 +71,20 @@ pub struct LayoutRequest {
     pub edges: Vec<(usize, usize, f32)>,
 }
 
-/// Forces and cooling.
+/// Forces and cooling. Every value is sanitised before use (non-finite or out of range values
+/// fall back to the default or are clamped), see [`LayoutSettings::sanitized`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LayoutSettings {
-    /// Strength of the node-node repulsion.
+    /// Strength of the node-node repulsion (multiplier; 1 is the tuned default).
     pub repulsion: f32,
-    /// Rest length of a link spring.
+    /// Rest length of a link spring, in layout units; all forces scale with it.
     pub link_length: f32,
-    /// Pull toward the centre.
+    /// Pull toward the centre (multiplier; 1 is the tuned default, 0 lets components drift).
     pub gravity: f32,
-    /// Barnes-Hut opening angle.
+    /// Barnes-Hut opening angle θ: 0 is exact and slow, 0.9 is d3's default, above 1.2 gets
+    /// coarse.
     pub theta: f32,
-    /// Seed for initial positions.
+    /// Seed for initial positions: the same request, settings and seed give the same layout.
     pub seed: u64,
 }
 
@@ -65,12 +109,13 @@ pub enum LayoutCommand {
     Pin(usize, [f32; 2]),
     /// Release a pinned node.
     Unpin(usize),
-    /// Move a node while dragging (pinned while dragged); reheats.
+    /// Move a node while dragging (pinned while dragged, until `Unpin`); reheats.
     DragTo(usize, [f32; 2]),
     /// Start moving again.
     Reheat,
-    /// Stop or resume ticking.
+    /// Stop (`true`) or resume (`false`) ticking.
     Pause(bool),
+    /// New forces; positions are kept and the layout reheats.
     Settings(LayoutSettings),
 }
 
@@ -85,29 +130,3 @@ pub struct LayoutSnapshot {
     pub settled: bool,
 }
 
-/// The layout worker: a named thread that owns the simulation.
-pub struct LayoutWorker {
-    latest: Arc<std::sync::Mutex<Option<Arc<LayoutSnapshot>>>>,
-}
-
-impl LayoutWorker {
-    /// Starts the worker; `on_update` is called after each published snapshot (the app passes
-    /// `ctx.request_repaint`).
-    // TODO(layout): the thread.
-    pub fn spawn(settings: LayoutSettings, on_update: Box<dyn Fn() + Send + Sync>) -> Self {
-        let _ = (settings, on_update);
-        Self {
-            latest: Arc::default(),
-        }
-    }
-
-    /// Sends a command; never blocks.
-    pub fn send(&self, command: LayoutCommand) {
-        let _ = command;
-    }
-
-    /// The latest snapshot, if any.
-    pub fn latest(&self) -> Option<Arc<LayoutSnapshot>> {
-        self.latest.lock().ok().and_then(|l| l.clone())
-    }
-}
