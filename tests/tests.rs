@@ -1,5 +1,6 @@
 #![allow(clippy::unwrap_used)]
 //! Integration tests: one test binary, one module per area.
 
+mod app;
 mod compile;
 mod util;

@@ -54,6 +54,7 @@ pub struct MapOutput {
     pub released: Option<usize>,
     /// Secondary click on a node: toggle its pin.
     pub toggle_pin: Option<usize>,
+    /// The user panned or zoomed.
     pub camera_changed: bool,
 }
 
@@ -106,19 +107,43 @@ impl MapView {
         self.dragging
     }
 
-    /// Sets the camera so that every shown node fits into `rect`.
+    /// Sets the camera so that the shown nodes fit into `rect`. Far-flung outliers (small
+    /// disconnected pieces the layout pushes away) do not shrink the main map to a dot: the
+    /// bounds are the 2nd to 98th percentile of the positions, widened to include every node
+    /// that is at most twice as far out.
     pub fn fit(&mut self, rect: Rect, shown: &[bool]) {
-        let mut bounds = Rect::NOTHING;
+        let mut xs: Vec<f32> = Vec::new();
+        let mut ys: Vec<f32> = Vec::new();
         for (p, _) in self.positions.iter().zip(shown).filter(|(_, s)| **s) {
-            bounds.extend_with(*p);
+            if p.x.is_finite() && p.y.is_finite() {
+                xs.push(p.x);
+                ys.push(p.y);
+            }
         }
-        if !bounds.is_positive() && bounds.min.x.is_finite() {
-            bounds = bounds.expand(50.0);
-        }
-        if !bounds.is_finite() {
+        if xs.is_empty() {
             return;
         }
-        let margin = 60.0;
+        xs.sort_by(f32::total_cmp);
+        ys.sort_by(f32::total_cmp);
+        let pick = |v: &[f32], q: f32| v[((v.len() - 1) as f32 * q).round() as usize];
+        let (lo, hi) = if xs.len() >= 50 {
+            (0.02, 0.98)
+        } else {
+            (0.0, 1.0)
+        };
+        let mut bounds = Rect::from_min_max(
+            pos2(pick(&xs, lo), pick(&ys, lo)),
+            pos2(pick(&xs, hi), pick(&ys, hi)),
+        );
+        let core = bounds;
+        for (x, y) in xs.iter().zip(&ys) {
+            let p = pos2(*x, *y);
+            if core.expand2(core.size() * 0.5).contains(p) {
+                bounds.extend_with(p);
+            }
+        }
+        let bounds = bounds.expand(20.0);
+        let margin = 40.0;
         let avail = (rect.size() - Vec2::splat(2.0 * margin)).max(Vec2::splat(10.0));
         let zoom = (avail.x / bounds.width().max(1.0)).min(avail.y / bounds.height().max(1.0));
         self.camera = Camera {
@@ -160,14 +185,12 @@ impl MapView {
         if self.fit_requested {
             self.fit_requested = false;
             self.fit(rect, input.shown);
-            out.camera_changed = true;
         }
         if let Some(node) = self.center_on.take()
             && let Some(p) = self.positions.get(node)
         {
             self.camera.center = [p.x, p.y];
             self.camera.zoom = self.camera.zoom.max(0.8);
-            out.camera_changed = true;
         }
 
         // Project and cull.
@@ -468,7 +491,7 @@ impl MapView {
         let budget = if self.camera.zoom >= 1.5 {
             model.nodes.len()
         } else {
-            ((self.camera.zoom * self.camera.zoom * 120.0) as usize).clamp(12, model.nodes.len())
+            ((self.camera.zoom * 200.0) as usize).clamp(40, model.nodes.len())
         };
         let mut taken = 0;
         for &i in &model.by_importance {

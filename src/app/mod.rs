@@ -178,6 +178,8 @@ pub struct Explorer {
     path_field: Option<String>,
     pub theme: Theme,
     first_install: bool,
+    /// Keep fitting the map while the layout moves, until the user moves the camera.
+    auto_fit: bool,
     commands: Vec<Command>,
 }
 
@@ -237,6 +239,7 @@ impl Explorer {
             path_field: None,
             theme,
             first_install: true,
+            auto_fit: false,
             commands: Vec::new(),
         };
         if let Some(model) = model_only {
@@ -320,16 +323,20 @@ impl Explorer {
         }
         let mut positions = Vec::with_capacity(model.nodes.len());
         let mut pinned = Vec::with_capacity(model.nodes.len());
+        let mut known = Vec::with_capacity(model.nodes.len());
         for (i, node) in model.nodes.iter().enumerate() {
             if let Some(pin) = saved_col.pins.get(&node.id) {
                 positions.push(pos2(pin[0], pin[1]));
                 pinned.push(true);
+                known.push(true);
             } else if let Some(&(p, pin)) = old_positions.get(node.id.as_str()) {
                 positions.push(p);
                 pinned.push(pin);
+                known.push(true);
             } else {
                 positions.push(spiral(rank[i]));
                 pinned.push(false);
+                known.push(false);
             }
         }
         self.map.positions = positions;
@@ -339,7 +346,10 @@ impl Explorer {
             self.first_install = false;
             match saved_col.camera {
                 Some(camera) => self.map.camera = camera,
-                None => self.map.fit_requested = true,
+                None => {
+                    self.map.fit_requested = true;
+                    self.auto_fit = true;
+                }
             }
             for id in &saved_col.panes {
                 self.panes.open(id);
@@ -361,11 +371,13 @@ impl Explorer {
                     .nodes
                     .iter()
                     .zip(self.map.positions.iter().zip(&self.map.pinned))
-                    .map(|(n, (p, pin))| LayoutNode {
+                    .zip(&known)
+                    .map(|((n, (p, pin)), known)| LayoutNode {
                         id: n.id.clone(),
-                        pos: Some([p.x, p.y]),
+                        // Unknown nodes: the layout's own start (better than our spiral).
+                        pos: known.then(|| to_layout(*p)),
                         pinned: *pin,
-                        radius: n.radius,
+                        radius: n.radius / WORLD_PER_LAYOUT,
                     })
                     .collect(),
                 edges: model.edges.iter().map(|e| (e.a, e.b, e.weight)).collect(),
@@ -469,7 +481,10 @@ impl Explorer {
             if Some(i) == dragging || !s[0].is_finite() || !s[1].is_finite() {
                 continue;
             }
-            *p = pos2(s[0], s[1]);
+            *p = pos2(s[0], s[1]) * WORLD_PER_LAYOUT;
+        }
+        if self.auto_fit {
+            self.map.fit_requested = true;
         }
     }
 
@@ -555,7 +570,7 @@ impl Explorer {
                     }
                     if let (Some(layout), Some(p)) = (&self.layout, self.map.positions.get(ix)) {
                         layout.worker.send(if now {
-                            LayoutCommand::Pin(ix, [p.x, p.y])
+                            LayoutCommand::Pin(ix, to_layout(*p))
                         } else {
                             LayoutCommand::Unpin(ix)
                         });
@@ -682,6 +697,14 @@ impl eframe::App for Explorer {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame_ui(ui);
     }
+}
+
+/// Map points (at zoom 1) per layout unit (the layout's link rest length is about 1 unit).
+const WORLD_PER_LAYOUT: f32 = 60.0;
+
+/// A map position in layout units.
+fn to_layout(p: Pos2) -> [f32; 2] {
+    [p.x / WORLD_PER_LAYOUT, p.y / WORLD_PER_LAYOUT]
 }
 
 /// Deterministic first positions while the layout has not answered: a sunflower spiral, most

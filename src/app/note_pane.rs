@@ -214,7 +214,7 @@ fn section_ui(
                     root.to_path_buf()
                 };
                 if ui
-                    .small_button("✏")
+                    .small_button("Edit")
                     .on_hover_text("Open in editor at this line")
                     .accessible_name(format!("Open {} in editor", section.title))
                     .clicked()

@@ -154,7 +154,7 @@ impl Explorer {
             let mut dismiss = None;
             for (i, message) in self.messages.iter().enumerate() {
                 ui.horizontal(|ui| {
-                    ui.colored_label(self.theme.warning, format!("⚠ {message}"));
+                    ui.colored_label(self.theme.warning, message.as_str());
                     if ui.small_button("Dismiss").clicked() {
                         dismiss = Some(i);
                     }
@@ -232,8 +232,8 @@ impl Explorer {
                     let warnings = col.compiled.warnings.len();
                     if warnings > 0 {
                         ui.separator();
-                        let text = RichText::new(format!("⚠ {warnings} warnings"))
-                            .color(self.theme.warning);
+                        let text =
+                            RichText::new(format!("{warnings} warnings")).color(self.theme.warning);
                         if ui.button(text).clicked() {
                             self.show_warnings = !self.show_warnings;
                         }
@@ -424,7 +424,7 @@ impl Explorer {
             .pivot(egui::Align2::RIGHT_TOP)
             .show(ui.ctx(), |ui| {
                 if ui
-                    .button("⛶ Fit")
+                    .button("Fit")
                     .on_hover_text("Fit the map to the window (F)")
                     .clicked()
                 {
@@ -448,17 +448,23 @@ impl Explorer {
         }
         if let Some(layout) = &self.layout {
             if let Some((node, pos)) = out.dragged {
-                layout.worker.send(LayoutCommand::DragTo(node, pos));
+                layout.worker.send(LayoutCommand::DragTo(
+                    node,
+                    super::to_layout(egui::pos2(pos[0], pos[1])),
+                ));
             }
             if let Some(node) = out.released
                 && let Some(p) = self.map.positions.get(node)
             {
-                layout.worker.send(LayoutCommand::Pin(node, [p.x, p.y]));
+                layout
+                    .worker
+                    .send(LayoutCommand::Pin(node, super::to_layout(*p)));
             }
         }
         if out.released.is_some() {
             self.save_state();
         } else if out.camera_changed {
+            self.auto_fit = false;
             self.state_dirty = true;
         }
     }
