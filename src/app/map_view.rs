@@ -7,9 +7,7 @@
 //! screen reader, or the kittest harness), each visible node also gets a hit area with its label.
 
 use egui::epaint::{Mesh, Shape};
-use egui::{
-    Align2, Color32, CornerRadius, FontId, Id, Pos2, Rect, Sense, Stroke, Ui, Vec2, pos2, vec2,
-};
+use egui::{Color32, CornerRadius, FontId, Id, Pos2, Rect, Sense, Stroke, Ui, Vec2, pos2, vec2};
 use serde::{Deserialize, Serialize};
 
 use super::model::MapModel;
@@ -415,36 +413,6 @@ impl MapView {
         if input.labels {
             self.paint_labels(&painter, input, rect, &is_bright);
         }
-        // Relation kinds along the focused node's edges.
-        if let Some(f) = focus.or(input.selected)
-            && self.camera.zoom > 0.3
-        {
-            let font = FontId::proportional(10.5);
-            for &(other, e) in model
-                .adjacency
-                .get(f)
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
-                .take(40)
-            {
-                let Some(edge) = model.edges.get(e) else {
-                    continue;
-                };
-                if edge.kind.is_empty() || !self.on_screen[other] {
-                    continue;
-                }
-                let mid = self.screen[f].lerp(self.screen[other], 0.5);
-                if rect.contains(mid) {
-                    painter.text(
-                        mid,
-                        Align2::CENTER_CENTER,
-                        edge.kind.replace('_', " "),
-                        font.clone(),
-                        t.edge_highlight,
-                    );
-                }
-            }
-        }
     }
 
     fn paint_labels(
@@ -555,6 +523,45 @@ impl MapView {
                 painter.rect_filled(label_rect.expand(1.5), CornerRadius::same(3), t.label_halo);
             }
             painter.galley(min, galley, color);
+        }
+
+        // Relation kinds along the hovered node's edges, where there is room.
+        let Some(f) = self.hovered else { return };
+        let kind_font = FontId::proportional(10.5);
+        for &(other, e) in model
+            .adjacency
+            .get(f)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .take(60)
+        {
+            let Some(edge) = model.edges.get(e) else {
+                continue;
+            };
+            if edge.kind.is_empty() || !self.on_screen[other] {
+                continue;
+            }
+            let mid = self.screen[f].lerp(self.screen[other], 0.5);
+            let galley = painter.layout_no_wrap(
+                edge.kind.replace('_', " "),
+                kind_font.clone(),
+                t.edge_highlight,
+            );
+            let label_rect = Rect::from_center_size(mid, galley.size());
+            if !rect.contains_rect(label_rect) {
+                continue;
+            }
+            let col = ((mid.x - rect.min.x) / theme::LABEL_CELL) as usize;
+            let row = ((mid.y - rect.min.y) / theme::LABEL_CELL) as usize;
+            let Some(cell) = self.label_grid.get_mut(row * cols + col.min(cols - 1)) else {
+                continue;
+            };
+            if *cell {
+                continue;
+            }
+            *cell = true;
+            painter.rect_filled(label_rect.expand(1.5), CornerRadius::same(3), t.label_halo);
+            painter.galley(label_rect.min, galley, t.edge_highlight);
         }
     }
 

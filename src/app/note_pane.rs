@@ -247,11 +247,22 @@ fn section_ui(
         let mut next = mentions.into_iter().peekable();
         let mut offset = section.byte_start;
         let text = note.section_text(section);
+        ui.spacing_mut().item_spacing.y = 1.0;
+        let mut blank_run = 0;
         for line in text.split_inclusive('\n') {
             let line_start = offset;
             let line_end = offset + line.len();
             offset = line_end;
             let trimmed = line.trim_end_matches(['\n', '\r']);
+            // Runs of blank lines become one small gap.
+            if trimmed.trim().is_empty() {
+                blank_run += 1;
+                if blank_run == 1 {
+                    ui.add_space(6.0);
+                }
+                continue;
+            }
+            blank_run = 0;
             ui.horizontal_wrapped(|ui| {
                 ui.spacing_mut().item_spacing.x = 0.0;
                 let mut cursor = line_start;
@@ -288,9 +299,6 @@ fn section_ui(
                 if let Some(rest) = note.text.get(cursor.min(end)..end) {
                     plain_ui(ui, rest);
                 }
-                if trimmed.is_empty() {
-                    ui.label(" ");
-                }
             });
         }
     });
@@ -298,6 +306,7 @@ fn section_ui(
 
 fn plain_ui(ui: &mut Ui, text: &str) {
     if !text.is_empty() {
-        ui.label(text.replace('\t', "    "));
+        // Indentation is kept; a tab is two spaces so deep outlines stay readable.
+        ui.label(text.replace('\t', "  "));
     }
 }

@@ -208,5 +208,11 @@ mod tests {
         let distinct: std::collections::BTreeSet<_> =
             icon.rgba.chunks(4).map(|c| c.to_vec()).collect();
         assert!(distinct.len() >= 5);
+        // The raw pixels, for `convert -size 64x64 -depth 8 rgba:FILE assets/icon.png`.
+        std::fs::write(
+            std::env::temp_dir().join("cloudatlas-icon.rgba"),
+            &icon.rgba,
+        )
+        .unwrap();
     }
 }
