@@ -172,3 +172,47 @@ fn commands_keep_selection_and_panes_in_step() {
     });
     assert_eq!(h.state().selected, None);
 }
+
+#[test]
+fn a_recompile_keeps_pins_selection_and_panes() {
+    let (notes, data) = fixture();
+    let file = notes.path().join("notes.txt");
+    let mut h = open(&file, data.path());
+    h.get_by_label("Amazon S3").click();
+    h.run();
+    h.state_mut()
+        .run_command(Command::TogglePin("lambda".into()));
+    let (lambda_at, nodes_before) = {
+        let app = h.state();
+        let model = &app.collection.as_ref().unwrap().model;
+        (app.map.positions[model.index["lambda"]], model.nodes.len())
+    };
+    std::fs::write(
+        &file,
+        format!("{NOTES}\nMessaging\n  Amazon SQS queues decouple AWS Lambda functions.\n"),
+    )
+    .unwrap();
+    h.state_mut().run_command(Command::Recompile);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while h.state().is_compiling() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the background compile finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+    h.run();
+    let app = h.state();
+    let model = &app.collection.as_ref().unwrap().model;
+    assert!(
+        model.index.contains_key("sqs"),
+        "the new section was compiled"
+    );
+    assert!(model.nodes.len() > nodes_before);
+    assert_eq!(app.selected.as_deref(), Some("s3"));
+    assert_eq!(app.panes.open, vec!["s3".to_owned()]);
+    let lambda = model.index["lambda"];
+    assert!(app.map.pinned[lambda]);
+    assert!(app.map.positions[lambda].distance(lambda_at) < 0.01);
+}

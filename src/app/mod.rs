@@ -45,6 +45,7 @@ use self::theme::Theme;
 
 /// Opens the explorer window on `path` (the built-in notes when `None`). Returns the exit code.
 pub fn run(path: Option<PathBuf>) -> anyhow::Result<i32> {
+    let started = Instant::now();
     let source = path.map_or(Source::Builtin, Source::Path);
     let viewport = egui::ViewportBuilder::default()
         .with_title(format!("cloudatlas — {}", source.display_name()))
@@ -60,10 +61,9 @@ pub fn run(path: Option<PathBuf>) -> anyhow::Result<i32> {
         "cloudatlas",
         options,
         Box::new(move |cc| {
-            Ok(Box::new(Explorer::new(
-                &cc.egui_ctx,
-                ExplorerOptions::window(source),
-            )))
+            let mut app = Explorer::new(&cc.egui_ctx, ExplorerOptions::window(source));
+            app.started = Some(started);
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))?;
@@ -178,6 +178,9 @@ pub struct Explorer {
     path_field: Option<String>,
     pub theme: Theme,
     first_install: bool,
+    /// When the process started (the window only): logs the time to the first frame and map.
+    started: Option<Instant>,
+    first_frame_logged: bool,
     /// Keep fitting the map while the layout moves, until the user moves the camera.
     auto_fit: bool,
     commands: Vec<Command>,
@@ -240,6 +243,8 @@ impl Explorer {
             theme,
             first_install: true,
             auto_fit: false,
+            started: None,
+            first_frame_logged: false,
             commands: Vec::new(),
         };
         if let Some(model) = model_only {
@@ -517,6 +522,11 @@ impl Explorer {
         }
         self.state_dirty = false;
         self.last_save = Instant::now();
+    }
+
+    /// Is a compile or index job running?
+    pub fn is_compiling(&self) -> bool {
+        self.job.is_some()
     }
 
     /// Node index of an entity id.

@@ -15,6 +15,16 @@ use super::theme;
 impl Explorer {
     /// Draws one frame and applies the commands it produced.
     pub fn frame_ui(&mut self, ui: &mut Ui) {
+        if let Some(started) = self.started {
+            if !self.first_frame_logged {
+                self.first_frame_logged = true;
+                log::info!("first frame {:.1} ms after start", started.elapsed().as_secs_f64() * 1e3);
+            }
+            if self.collection.is_some() {
+                self.started = None;
+                log::info!("first map {:.1} ms after start", started.elapsed().as_secs_f64() * 1e3);
+            }
+        }
         self.shortcuts(ui);
         self.update_masks();
         self.menu_bar_ui(ui);
