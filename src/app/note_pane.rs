@@ -21,8 +21,10 @@ pub struct Panes {
     pub side_by_side: bool,
 }
 
-/// Sections shown per pane before "show more".
-const SECTIONS_SHOWN: usize = 30;
+/// Sections listed per pane.
+const SECTIONS_SHOWN: usize = 40;
+/// Sections whose text is shown at first; the others show it on request.
+const SECTIONS_OPEN: usize = 3;
 
 impl Panes {
     /// Opens (or brings forward) the pane of an entity.
@@ -169,8 +171,8 @@ fn pane_ui(ui: &mut Ui, col: &Collection, entity_id: &str, t: &Theme, cmds: &mut
         .map_or(&[][..], Vec::as_slice);
     ui.add_space(6.0);
     ui.label(RichText::new(format!("In your notes ({} sections)", sections.len())).strong());
-    for &s in sections.iter().take(SECTIONS_SHOWN) {
-        section_ui(ui, col, s, entity_id, t, cmds);
+    for (i, &s) in sections.iter().take(SECTIONS_SHOWN).enumerate() {
+        section_ui(ui, col, s, entity_id, i < SECTIONS_OPEN, t, cmds);
     }
     if sections.len() > SECTIONS_SHOWN {
         ui.weak(format!(
@@ -186,6 +188,7 @@ fn section_ui(
     col: &Collection,
     s: usize,
     current: &str,
+    default_open: bool,
     t: &Theme,
     cmds: &mut Vec<Command>,
 ) {
@@ -195,9 +198,20 @@ fn section_ui(
     let Some((note, section)) = col.compiled.section(facts) else {
         return;
     };
+    let open_id = ui.make_persistent_id(("section-open", current, section.id.as_str()));
+    let mut open = ui.data_mut(|d| *d.get_temp_mut_or(open_id, default_open));
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal_wrapped(|ui| {
+            let toggle = if open { "Hide" } else { "Show" };
+            if ui
+                .small_button(toggle)
+                .accessible_name(format!("{toggle} the text of {}", section.title))
+                .clicked()
+            {
+                open = !open;
+                ui.data_mut(|d| d.insert_temp(open_id, open));
+            }
             ui.label(RichText::new(&section.title).strong());
             ui.label(
                 RichText::new(format!(
@@ -226,6 +240,9 @@ fn section_ui(
                 }
             }
         });
+        if !open {
+            return;
+        }
         for marker in &facts.markers {
             let (label, color) = match marker.kind {
                 crate::extract::MarkerKind::Important => ("important", t.warning),

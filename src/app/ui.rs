@@ -18,11 +18,17 @@ impl Explorer {
         if let Some(started) = self.started {
             if !self.first_frame_logged {
                 self.first_frame_logged = true;
-                log::info!("first frame {:.1} ms after start", started.elapsed().as_secs_f64() * 1e3);
+                log::info!(
+                    "first frame {:.1} ms after start",
+                    started.elapsed().as_secs_f64() * 1e3
+                );
             }
             if self.collection.is_some() {
                 self.started = None;
-                log::info!("first map {:.1} ms after start", started.elapsed().as_secs_f64() * 1e3);
+                log::info!(
+                    "first map {:.1} ms after start",
+                    started.elapsed().as_secs_f64() * 1e3
+                );
             }
         }
         self.shortcuts(ui);
