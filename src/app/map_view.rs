@@ -6,6 +6,9 @@
 //! most mentioned; a coarse occupancy grid keeps them from overlapping. When AccessKit is on (a
 //! screen reader, or the kittest harness), each visible node also gets a hit area with its label.
 
+use std::sync::{Arc, OnceLock};
+
+use egui::Galley;
 use egui::epaint::{Mesh, Shape};
 use egui::{Color32, CornerRadius, FontId, Id, Pos2, Rect, Sense, Stroke, Ui, Vec2, pos2, vec2};
 use serde::{Deserialize, Serialize};
@@ -74,6 +77,12 @@ pub struct MapView {
     on_screen: Vec<bool>,
     label_grid: Vec<bool>,
     placed: Vec<bool>,
+    /// `zoom^0.6`, computed once per frame: node radii grow slower than the zoom.
+    radius_scale: f32,
+    /// Laid-out labels per node (colour-free, tinted when painted), kept across frames so that
+    /// labels appearing and disappearing as the pointer moves are not shaped again each time.
+    label_galleys: Vec<Option<Arc<Galley>>>,
+    label_pixels_per_point: f32,
 }
 
 const HIT_SLOP: f32 = 4.0;
@@ -81,7 +90,12 @@ const HIT_SLOP: f32 = 4.0;
 impl MapView {
     /// Screen radius of a node at the current zoom.
     fn screen_radius(&self, radius: f32) -> f32 {
-        (radius * self.camera.zoom.powf(0.6)).clamp(1.5, 48.0)
+        (radius * self.radius_scale).clamp(1.5, 48.0)
+    }
+
+    /// Forgets the cached label layouts (the model changed).
+    pub fn reset_label_cache(&mut self) {
+        self.label_galleys.clear();
     }
 
     fn to_screen(&self, rect: Rect, world: Pos2) -> Pos2 {
@@ -174,6 +188,13 @@ impl MapView {
         let n = input.model.nodes.len();
         self.positions.resize(n, Pos2::ZERO);
         self.pinned.resize(n, false);
+        self.radius_scale = self.camera.zoom.powf(0.6);
+        let ppp = ui.ctx().pixels_per_point();
+        if self.label_galleys.len() != n || self.label_pixels_per_point != ppp {
+            self.label_galleys.clear();
+            self.label_galleys.resize(n, None);
+            self.label_pixels_per_point = ppp;
+        }
         let rect = ui.available_rect_before_wrap();
         let map_id = ui.make_persistent_id("map");
         let response = ui.interact(rect, map_id, Sense::click_and_drag());
@@ -246,6 +267,7 @@ impl MapView {
             {
                 let before = self.to_world(rect, p);
                 self.camera.zoom = (self.camera.zoom * factor).clamp(0.02, 8.0);
+                self.radius_scale = self.camera.zoom.powf(0.6);
                 let after = self.to_world(rect, p);
                 self.camera.center[0] += before.x - after.x;
                 self.camera.center[1] += before.y - after.y;
@@ -339,6 +361,8 @@ impl MapView {
 
         // Edges: one feathered mesh.
         let mut edges = Mesh::default();
+        edges.vertices.reserve(model.edges.len() * 8);
+        edges.indices.reserve(model.edges.len() * 18);
         let mut top_edges = Mesh::default();
         let zoom_w = self.camera.zoom.powf(0.5).clamp(0.4, 2.0);
         for e in &model.edges {
@@ -367,6 +391,8 @@ impl MapView {
 
         // Nodes: one mesh of discs with an outline.
         let mut discs = Mesh::default();
+        discs.vertices.reserve(model.nodes.len() * 25);
+        discs.indices.reserve(model.nodes.len() * 70);
         let mut extras: Vec<Shape> = Vec::new();
         for (i, node) in model.nodes.iter().enumerate() {
             if !self.on_screen[i] {
@@ -380,10 +406,7 @@ impl MapView {
                 fill = t.dim(fill);
                 outline = t.dim(outline);
             }
-            if r >= 3.0 {
-                add_disc(&mut discs, p, r + 1.2, outline);
-            }
-            add_disc(&mut discs, p, r, fill);
+            add_disc(&mut discs, p, r, fill, (r >= 3.0).then_some(outline));
             if input.search_hit.get(i).copied().unwrap_or(false) {
                 extras.push(Shape::circle_stroke(
                     p,
@@ -487,7 +510,14 @@ impl MapView {
             let r = self.screen_radius(node.radius);
             let bright = is_bright(i);
             let color = if bright { t.label } else { t.label_dimmed };
-            let galley = painter.layout_no_wrap(node.label.clone(), font.clone(), color);
+            let Some(slot) = self.label_galleys.get_mut(i) else {
+                continue;
+            };
+            let galley = slot
+                .get_or_insert_with(|| {
+                    painter.layout_no_wrap(node.label.clone(), font.clone(), Color32::PLACEHOLDER)
+                })
+                .clone();
             let size = galley.size();
             let min = pos2(p.x - size.x / 2.0, p.y + r + 2.0);
             let label_rect = Rect::from_min_size(min, size);
@@ -669,34 +699,58 @@ fn add_line(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, color: Color32) {
     }
 }
 
-/// Appends a feathered disc.
-fn add_disc(mesh: &mut Mesh, c: Pos2, r: f32, color: Color32) {
-    let segments: u32 = if r < 4.0 {
-        8
+/// Unit circles with 8, 14 and 24 segments.
+fn unit_circles() -> &'static [Vec<Vec2>; 3] {
+    static CIRCLES: OnceLock<[Vec<Vec2>; 3]> = OnceLock::new();
+    CIRCLES.get_or_init(|| {
+        [8_u16, 14, 24].map(|n| {
+            (0..n)
+                .map(|s| {
+                    let a = f32::from(s) / f32::from(n) * std::f32::consts::TAU;
+                    vec2(a.cos(), a.sin())
+                })
+                .collect()
+        })
+    })
+}
+
+/// Appends a feathered disc, optionally with a thin outline ring.
+fn add_disc(mesh: &mut Mesh, c: Pos2, r: f32, fill: Color32, outline: Option<Color32>) {
+    let circles = unit_circles();
+    let circle = if r < 4.0 {
+        &circles[0]
     } else if r < 10.0 {
-        14
+        &circles[1]
     } else {
-        24
+        &circles[2]
+    };
+    let segments = circle.len() as u32;
+    let clear = Color32::TRANSPARENT;
+    // Rings from the inside out: (radius, colour).
+    let rings: &[(f32, Color32)] = match outline {
+        Some(line) => &[
+            ((r - 0.5).max(0.3), fill),
+            (r + 0.6, line),
+            (r + 1.4, clear),
+        ],
+        None => &[((r - 0.5).max(0.3), fill), (r + 0.5, clear)],
     };
     let base = mesh.vertices.len() as u32;
-    mesh.colored_vertex(c, color);
-    let inner = (r - 0.5).max(0.3);
-    let outer = r + 0.5;
-    let clear = Color32::TRANSPARENT;
-    for s in 0..segments {
-        let a = s as f32 / segments as f32 * std::f32::consts::TAU;
-        let dir = vec2(a.cos(), a.sin());
-        mesh.colored_vertex(c + dir * inner, color);
-        mesh.colored_vertex(c + dir * outer, clear);
+    mesh.colored_vertex(c, fill);
+    for dir in circle {
+        for &(radius, color) in rings {
+            mesh.colored_vertex(c + *dir * radius, color);
+        }
     }
+    let k = rings.len() as u32;
     for s in 0..segments {
-        let cur_in = base + 1 + 2 * s;
-        let cur_out = cur_in + 1;
-        let next_in = base + 1 + 2 * ((s + 1) % segments);
-        let next_out = next_in + 1;
-        mesh.add_triangle(base, cur_in, next_in);
-        mesh.add_triangle(cur_in, cur_out, next_in);
-        mesh.add_triangle(next_in, cur_out, next_out);
+        let cur = base + 1 + k * s;
+        let next = base + 1 + k * ((s + 1) % segments);
+        mesh.add_triangle(base, cur, next);
+        for ring in 0..k - 1 {
+            mesh.add_triangle(cur + ring, cur + ring + 1, next + ring);
+            mesh.add_triangle(next + ring, cur + ring + 1, next + ring + 1);
+        }
     }
 }
 
@@ -724,8 +778,16 @@ mod tests {
     fn meshes_are_well_formed() {
         let mut m = Mesh::default();
         add_line(&mut m, pos2(0.0, 0.0), pos2(10.0, 0.0), 2.0, Color32::RED);
-        add_disc(&mut m, pos2(5.0, 5.0), 6.0, Color32::RED);
+        add_disc(&mut m, pos2(5.0, 5.0), 6.0, Color32::RED, None);
+        add_disc(
+            &mut m,
+            pos2(5.0, 5.0),
+            12.0,
+            Color32::RED,
+            Some(Color32::BLACK),
+        );
         assert!(m.is_valid());
-        assert_eq!(m.vertices.len(), 8 + 1 + 28);
+        assert_eq!(m.vertices.len(), 8 + (1 + 14 * 2) + (1 + 24 * 3));
+        assert_eq!(m.indices.len(), 18 + 14 * 3 * 3 + 24 * 5 * 3);
     }
 }

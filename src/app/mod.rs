@@ -345,6 +345,7 @@ impl Explorer {
             }
         }
         self.map.positions = positions;
+        self.map.reset_label_cache();
         self.map.pinned = pinned;
         self.map.hovered = None;
         if self.first_install {
