@@ -410,8 +410,8 @@ impl MapView {
             if input.search_hit.get(i).copied().unwrap_or(false) {
                 extras.push(Shape::circle_stroke(
                     p,
-                    r + 4.0,
-                    Stroke::new(2.0, t.search_ring),
+                    r + 3.5,
+                    Stroke::new(1.5, t.search_ring),
                 ));
             }
             if input.selected == Some(i) {

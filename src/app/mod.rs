@@ -525,6 +525,43 @@ impl Explorer {
         self.last_save = Instant::now();
     }
 
+    /// The entity a section is mostly about: one named in its title, else the one it mentions
+    /// most, else the first on the map.
+    fn main_entity(&self, section_id: &str, entity_ids: &[String]) -> Option<String> {
+        let col = self.collection.as_ref()?;
+        let facts = col
+            .section_index
+            .get(section_id)
+            .and_then(|&i| col.compiled.sections.get(i));
+        let title = facts
+            .and_then(|f| col.compiled.section(f))
+            .map(|(_, s)| s.title.to_lowercase())
+            .unwrap_or_default();
+        let score = |id: &str| -> (bool, usize) {
+            let in_title = col
+                .model
+                .index
+                .get(id)
+                .and_then(|&n| col.model.nodes.get(n))
+                .is_some_and(|n| {
+                    let label = n.label.to_lowercase();
+                    let short = label
+                        .trim_start_matches("amazon ")
+                        .trim_start_matches("aws ");
+                    !title.is_empty() && (title.contains(&label) || title.contains(short))
+                });
+            let count = facts.map_or(0, |f| {
+                f.mentions.iter().filter(|m| m.entity_id == id).count()
+            });
+            (in_title, count)
+        };
+        entity_ids
+            .iter()
+            .filter(|id| col.model.index.contains_key(id.as_str()))
+            .max_by(|a, b| score(a).cmp(&score(b)).then(b.cmp(a)))
+            .cloned()
+    }
+
     /// Is a compile or index job running?
     pub fn is_compiling(&self) -> bool {
         self.job.is_some()
@@ -559,10 +596,7 @@ impl Explorer {
                 section_id,
                 entity_ids,
             } => {
-                let first = entity_ids
-                    .iter()
-                    .find(|id| self.node_ix(id).is_some())
-                    .cloned();
+                let first = self.main_entity(&section_id, &entity_ids);
                 match first {
                     Some(id) => self.run_command(Command::Select {
                         entity_id: id,

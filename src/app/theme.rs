@@ -41,7 +41,7 @@ impl Theme {
             edge_dimmed: Color32::from_rgba_unmultiplied(150, 160, 180, 18),
             node_outline: Color32::from_rgb(12, 14, 18),
             selected_ring: Color32::from_rgb(255, 255, 255),
-            search_ring: Color32::from_rgb(255, 120, 200),
+            search_ring: Color32::from_rgba_unmultiplied(255, 120, 200, 170),
             label: Color32::from_rgb(225, 230, 240),
             label_dimmed: Color32::from_rgba_unmultiplied(225, 230, 240, 60),
             label_halo: Color32::from_rgba_unmultiplied(22, 25, 31, 200),
