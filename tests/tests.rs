@@ -3,4 +3,5 @@
 
 mod app;
 mod compile;
+mod notes;
 mod util;
