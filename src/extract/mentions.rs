@@ -338,8 +338,11 @@ pub(crate) fn name_variants(name: &str) -> Vec<String> {
     }
     for base in bases.clone() {
         for prefix in ["AWS ", "Amazon ", "aws ", "amazon "] {
+            // Only a proper name survives without its prefix: `AWS CodeBuild` → `CodeBuild`,
+            // but `aws configure` stays whole.
             if let Some(rest) = base.strip_prefix(prefix)
                 && rest.trim().len() >= 2
+                && rest.bytes().any(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
             {
                 bases.push(rest.trim().to_owned());
             }

@@ -448,8 +448,9 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
             continue;
         };
         let mut parents: Vec<usize> = Vec::new();
-        for name in std::iter::once(&entry.name).chain(entry.aliases.iter()) {
-            let bare = mentions::name_variants(name);
+        // The canonical name only: aliases keep historical names (`EC2 Systems Manager`).
+        {
+            let bare = mentions::name_variants(&entry.name);
             for variant in bare {
                 for m in ex.mentions.candidates(&variant, catalog) {
                     if m.entry != entry_ix

@@ -73,7 +73,7 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
     let mut out = Vec::new();
     let mut list: Option<ListContext> = None;
     // A term line (`- Rolling :`) whose next line defines it.
-    let mut term: Option<usize> = None;
+    let mut term: Option<(usize, usize, bool)> = None;
     for facts in lines {
         let trimmed = facts.text.trim();
         if trimmed.is_empty() {
@@ -247,8 +247,10 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
             }
         }
         // The first line of a term's definition names one other entity: the term relates to it.
+        // (Introduced by `:`/`-`, or indented below the term; a sibling bullet is not one.)
         if !produced
-            && let Some(t) = defined
+            && let Some((t, term_indent, introduced)) = defined
+            && (introduced || indent > term_indent)
             && let [only] = distinct_entries(&units).as_slice()
             && *only != t
         {
@@ -263,7 +265,7 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
         if let [only] = units.as_slice()
             && is_term_line(facts.text, only)
         {
-            term = Some(only.entry);
+            term = Some((only.entry, indent, ends_list_intro(trimmed)));
         }
         // A cue-less list intro (`Ways to achieve blue-green deployment :`, `two types of …`).
         if open.is_none()
