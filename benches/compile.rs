@@ -19,8 +19,10 @@ fn compile_builtin(c: &mut Criterion) {
 }
 
 fn compile_seed(c: &mut Criterion) {
-    let seed = std::env::var_os("CLOUDATLAS_SEED")
-        .map_or_else(|| PathBuf::from("/work/shared/seeds/aws-devops-notes.txt"), PathBuf::from);
+    let seed = std::env::var_os("CLOUDATLAS_SEED").map_or_else(
+        || PathBuf::from("/work/shared/seeds/aws-devops-notes.txt"),
+        PathBuf::from,
+    );
     if !seed.is_file() {
         eprintln!("compile_seed: {} not found, skipped", seed.display());
         return;
