@@ -31,6 +31,14 @@ fn compile_seed(c: &mut Criterion) {
     let first = cloudatlas::compile(&seed).expect("seed compiles");
     let nodes = first.graph.node_count();
     assert!(nodes > 50, "seed gives {nodes} nodes");
+    c.bench_function("load_seed", |b| {
+        b.iter(|| {
+            let loaded = cloudatlas::notes::load(&seed, &cloudatlas::notes::LoadOptions::default())
+                .expect("seed loads");
+            assert_eq!(loaded.notes.len(), 1);
+            loaded
+        });
+    });
     c.bench_function("compile_seed", |b| {
         b.iter(|| {
             let compiled = cloudatlas::compile(&seed).expect("seed compiles");

@@ -199,7 +199,7 @@ fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::with_capacity(text.len() / 40 + 1);
     starts.push(0);
     starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-    if starts.last() == Some(&text.len()) && text.len() > 0 {
+    if starts.last() == Some(&text.len()) && !text.is_empty() {
         starts.pop();
     }
     starts
@@ -486,7 +486,7 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
         }
     }
     // The catalog's own relations between two nodes.
-    for (&entry_ix, _) in &counts {
+    for &entry_ix in counts.keys() {
         let Some(entry) = catalog.entries.get(entry_ix) else {
             continue;
         };

@@ -131,7 +131,7 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
                     .filter(|u| u.start >= cue.end && u.start < next_cue)
                     .collect();
                 if cue.cue.phrase == "over"
-                    && !left.is_some_and(|l| words_between(facts.text, l.end, cue.start) == 0)
+                    && left.is_none_or(|l| words_between(facts.text, l.end, cue.start) != 0)
                 {
                     continue;
                 }
