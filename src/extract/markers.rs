@@ -71,7 +71,7 @@ const UNCERTAIN_PHRASES: &[&str] = &[
 /// the line has no uncertain cue: an unsure line is what the weak-topic list most needs to see.
 pub fn classify(line: &str) -> Option<MarkerKind> {
     let trimmed = line.trim();
-    if trimmed.is_empty() {
+    if trimmed.is_empty() || !maybe_marked(trimmed) {
         return None;
     }
     let lower = trimmed.to_ascii_lowercase();
@@ -82,6 +82,27 @@ pub fn classify(line: &str) -> Option<MarkerKind> {
         return Some(MarkerKind::Important);
     }
     None
+}
+
+/// One case-insensitive pass over the line for anything a marker could start with: most lines
+/// have none, and the phrase checks below are then skipped.
+fn maybe_marked(line: &str) -> bool {
+    use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+    use std::sync::OnceLock;
+    static QUICK: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let quick = QUICK.get_or_init(|| {
+        let mut needles: Vec<&str> = Vec::new();
+        needles.extend(IMPORTANT_PHRASES);
+        needles.extend(UNCERTAIN_PHRASES);
+        needles.extend(IMPORTANT_OPENERS);
+        needles.extend(["important", "!!", "?"]);
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(needles)
+            .ok()
+    });
+    quick.as_ref().is_none_or(|ac| ac.is_match(line))
 }
 
 fn is_uncertain(line: &str, lower: &str) -> bool {
