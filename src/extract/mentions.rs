@@ -68,7 +68,10 @@ pub struct RawMention {
 /// Finds mentions of catalog entities; build once per catalog and reuse.
 #[derive(Debug)]
 pub struct MentionMatcher {
-    automaton: AhoCorasick,
+    /// Leftmost-longest DFA for the main sweep.
+    leftmost: AhoCorasick,
+    /// Every pattern, for overlapping search in small windows.
+    overlapping: AhoCorasick,
     /// Per automaton pattern: the forms that share its lowercase text.
     forms: Vec<Vec<Form>>,
     /// Lowercase abbreviation → the entry of its command-line tool (`eb` → `EB CLI`).
@@ -331,86 +334,129 @@ impl MentionMatcher {
                 }
             }
         }
-        // A DFA: the overlapping search over every note is the hot loop of a compile.
-        let automaton = AhoCorasickBuilder::new()
+        // A DFA: the leftmost-longest sweep over every note is the hot loop of a compile.
+        let leftmost = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)?;
+        let overlapping = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)?;
         Ok(Self {
-            automaton,
+            leftmost,
+            overlapping,
             forms,
             cli_of,
         })
     }
 
     /// All mentions in `text`, sorted by start, non-overlapping (longest wins).
+    ///
+    /// A leftmost-longest pass finds the usual mention in one sweep; only where that match fails
+    /// a rule (case, boundary, URL, …) is its span searched again for shorter candidates.
     pub fn find(&self, text: &str, catalog: &Catalog) -> Vec<RawMention> {
-        resolve_overlaps(self.candidates(text, catalog))
+        let mut found: Vec<RawMention> = Vec::new();
+        for m in self.leftmost.find_iter(text) {
+            if self.check(
+                text,
+                m.start(),
+                m.end(),
+                m.pattern().as_usize(),
+                catalog,
+                &mut found,
+            ) {
+                continue;
+            }
+            let Some(window) = text.get(m.start()..m.end()) else {
+                continue;
+            };
+            for inner in self.overlapping.find_overlapping_iter(window) {
+                let (start, end) = (m.start() + inner.start(), m.start() + inner.end());
+                if end - start < m.end() - m.start() {
+                    self.check(
+                        text,
+                        start,
+                        end,
+                        inner.pattern().as_usize(),
+                        catalog,
+                        &mut found,
+                    );
+                }
+            }
+        }
+        resolve_overlaps(found)
     }
 
     /// Every valid candidate in `text`, overlapping ones included, unsorted.
     pub fn candidates(&self, text: &str, catalog: &Catalog) -> Vec<RawMention> {
-        let bytes = text.as_bytes();
         let mut candidates: Vec<RawMention> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(text) {
-            let Some(forms) = self.forms.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            let (start, end) = (m.start(), m.end());
-            if !left_boundary(bytes, start) {
-                continue;
-            }
-            for form in forms {
-                let Some(end) = right_boundary(bytes, end, form.abbreviation) else {
-                    continue;
-                };
-                let Some(surface) = text.get(start..m.end()) else {
-                    continue;
-                };
-                if !case_ok(form, surface, text, start) {
-                    // `eb create`: the command-line tool of `EB`, if the catalog has one.
-                    if form.abbreviation
-                        && surface.bytes().all(|b| !b.is_ascii_uppercase())
-                        && let Some(&cli) = self.cli_of.get(surface)
-                        && followed_by_command(text, m.end())
-                    {
-                        candidates.push(RawMention {
-                            entry: cli,
-                            start,
-                            end,
-                        });
-                    }
-                    continue;
-                }
-                if form.abbreviation
-                    && surface.bytes().all(|b| !b.is_ascii_uppercase())
-                    && followed_by_command(text, m.end())
-                {
-                    if let Some(&cli) = self.cli_of.get(&surface.to_ascii_lowercase()) {
-                        candidates.push(RawMention {
-                            entry: cli,
-                            start,
-                            end,
-                        });
-                    }
-                    continue;
-                }
-                if in_excluded_token(text, start, end) {
-                    continue;
-                }
-                if catalog.entries.get(form.entry).is_none() {
-                    continue;
-                }
-                candidates.push(RawMention {
-                    entry: form.entry,
-                    start,
-                    end,
-                });
-                break;
-            }
+        for m in self.overlapping.find_overlapping_iter(text) {
+            self.check(
+                text,
+                m.start(),
+                m.end(),
+                m.pattern().as_usize(),
+                catalog,
+                &mut candidates,
+            );
         }
         candidates
+    }
+
+    /// Applies the rules to one automaton match; pushes the mention and returns `true` if one of
+    /// the pattern's forms accepts it.
+    fn check(
+        &self,
+        text: &str,
+        start: usize,
+        match_end: usize,
+        pattern: usize,
+        catalog: &Catalog,
+        out: &mut Vec<RawMention>,
+    ) -> bool {
+        let bytes = text.as_bytes();
+        let Some(forms) = self.forms.get(pattern) else {
+            return false;
+        };
+        if !left_boundary(bytes, start) {
+            return false;
+        }
+        let Some(surface) = text.get(start..match_end) else {
+            return false;
+        };
+        for form in forms {
+            let Some(end) = right_boundary(bytes, match_end, form.abbreviation) else {
+                continue;
+            };
+            let lowercase = surface.bytes().all(|b| !b.is_ascii_uppercase());
+            if form.abbreviation && lowercase && followed_by_command(text, match_end) {
+                // `eb create`: the command-line tool of `EB`, if the catalog has one.
+                if let Some(&cli) = self.cli_of.get(&surface.to_ascii_lowercase()) {
+                    out.push(RawMention {
+                        entry: cli,
+                        start,
+                        end,
+                    });
+                    return true;
+                }
+                continue;
+            }
+            if !case_ok(form, surface, text, start) || in_excluded_token(text, start, end) {
+                continue;
+            }
+            if catalog.entries.get(form.entry).is_none() {
+                continue;
+            }
+            out.push(RawMention {
+                entry: form.entry,
+                start,
+                end,
+            });
+            return true;
+        }
+        false
     }
 }
 
