@@ -3,5 +3,6 @@
 
 mod app;
 mod compile;
+mod extract;
 mod notes;
 mod util;

@@ -199,7 +199,7 @@ fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::with_capacity(text.len() / 40 + 1);
     starts.push(0);
     starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-    if starts.last() == Some(&text.len()) && text.len() > 0 {
+    if starts.last() == Some(&text.len()) && !text.is_empty() {
         starts.pop();
     }
     starts
@@ -211,7 +211,9 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     let line_count = starts.len();
     let line_text = |i: usize| -> &str {
         let s = starts.get(i).copied().unwrap_or(text.len());
-        let e = starts.get(i + 1).map_or(text.len(), |n| n.saturating_sub(1));
+        let e = starts
+            .get(i + 1)
+            .map_or(text.len(), |n| n.saturating_sub(1));
         text.get(s..e.max(s)).unwrap_or("").trim_end_matches('\r')
     };
     // Mentions, split per line with line-relative offsets.
@@ -448,8 +450,9 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
             continue;
         };
         let mut parents: Vec<usize> = Vec::new();
-        for name in std::iter::once(&entry.name).chain(entry.aliases.iter()) {
-            let bare = mentions::name_variants(name);
+        // The canonical name only: aliases keep historical names (`EC2 Systems Manager`).
+        {
+            let bare = mentions::name_variants(&entry.name);
             for variant in bare {
                 for m in ex.mentions.candidates(&variant, catalog) {
                     if m.entry != entry_ix
@@ -483,7 +486,7 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
         }
     }
     // The catalog's own relations between two nodes.
-    for (&entry_ix, _) in &counts {
+    for &entry_ix in counts.keys() {
         let Some(entry) = catalog.entries.get(entry_ix) else {
             continue;
         };
@@ -556,5 +559,127 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
         graph,
         sections,
         warnings: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notes::{NoteFormat, parse_note};
+
+    fn run(text: &str) -> Extraction {
+        let catalog = mentions::tests::test_catalog();
+        let mut warnings = Vec::new();
+        let note = parse_note("n.txt", NoteFormat::Plain, text.to_owned(), &mut warnings);
+        let loaded = LoadedNotes {
+            notes: vec![note],
+            ..LoadedNotes::default()
+        };
+        let ex = Extractor::new(&catalog).unwrap();
+        extract_with(&loaded, &ex)
+    }
+
+    /// Edges as `source kind target @line` (evidence lines joined), sorted.
+    fn edges(x: &Extraction) -> Vec<String> {
+        let g = &x.graph.graph;
+        let mut out: Vec<String> = g
+            .edge_indices()
+            .map(|e| {
+                let (a, b) = g.edge_endpoints(e).unwrap();
+                let r = &g[e];
+                let lines: Vec<String> = r.evidence.iter().map(|ev| ev.line.to_string()).collect();
+                format!(
+                    "{} {} {} @{}",
+                    g[a].id,
+                    r.kind.as_str(),
+                    g[b].id,
+                    lines.join(",")
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    macro_rules! relation {
+        ($name:ident, $text:expr, has $want:expr) => {
+            #[test]
+            fn $name() {
+                let got = edges(&run($text));
+                assert!(
+                    got.iter().any(|e| e == $want),
+                    "want {:?} in {:?}",
+                    $want,
+                    got
+                );
+            }
+        };
+        ($name:ident, $text:expr, none) => {
+            #[test]
+            fn $name() {
+                let got = edges(&run($text));
+                assert!(got.is_empty(), "want no edge, got {:?}", got);
+            }
+        };
+    }
+
+    relation!(integrates_cue, "CodePipeline integrates CodeCommit and CodeBuild.\n",
+        has "codepipeline integrates codebuild @1");
+    relation!(translates_cue, "SAM translates the template into CloudFormation.\n",
+        has "sam translates_to cloudformation @1");
+    relation!(stores_in_cue, "Lambda logs are stored in S3 after a day.\n",
+        has "lambda stores_in s3 @1");
+    relation!(alternative_or, "deployment type : in-place OR blue/green\n",
+        has "in-place alternative_to blue-green @1");
+    relation!(alternative_over, "the upside of using Jenkins over CodeBuild is control\n",
+        has "jenkins alternative_to codebuild @1");
+    relation!(compound_part_of, "Notes\n\ntwo dynamodb's global tables here\n",
+        has "global-tables part_of dynamodb @3");
+    relation!(catalog_relation, "SAM and, much later in another sentence. CloudFormation.\n",
+        has "sam translates_to cloudformation @");
+    relation!(
+        long_sentence_no_edge,
+        "Lambda runs code and there is a lot to say about that, about memory, timeouts, layers, concurrency, and in the end S3 too\n",
+        none
+    );
+    relation!(heading_subject_bullets,
+        "CodePipeline :\n\t- used for integrating CodeCommit, CodeBuild services\n\n",
+        has "codepipeline integrates codecommit @2");
+    relation!(list_intro,
+        "Lambda\n\n- it provides integration with following services :\n\t- S3\n\t- DynamoDB\n",
+        has "lambda integrates dynamodb @5");
+
+    #[test]
+    fn markers_attach_to_section_and_entities() {
+        let x = run("Lambda\n - IMPORTANT: cold starts\n - S3 events, I think\n");
+        let markers: Vec<(MarkerKind, u32, Vec<String>)> = x
+            .sections
+            .iter()
+            .flat_map(|s| {
+                s.markers
+                    .iter()
+                    .map(|m| (m.kind, m.line, m.entities.clone()))
+            })
+            .collect();
+        assert_eq!(
+            markers,
+            vec![
+                (MarkerKind::Important, 2, vec!["lambda".to_owned()]),
+                (MarkerKind::Uncertain, 3, vec!["s3".to_owned()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn nodes_are_only_what_the_notes_name() {
+        let x = run("Lambda and S3\n");
+        let ids: Vec<&str> = x
+            .graph
+            .entities_sorted()
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect();
+        assert_eq!(ids, ["lambda", "s3"]);
+        assert_eq!(x.graph.entity("lambda").unwrap().mentions, 1);
     }
 }
