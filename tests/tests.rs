@@ -5,4 +5,5 @@ mod app;
 mod compile;
 mod extract;
 mod notes;
+mod search;
 mod util;

@@ -20,8 +20,15 @@
 //! completions. Corrections and completions are real words of the notes, scored by BM25 like the
 //! word itself but scaled down so that they always weigh less than an exact match of the same
 //! strength. Names from the AWS catalog (`ASG`, `SSM`, `EB`, `Simple Systems Manager`) become the
-//! best of all the names of that entry. Adjacent words score a bonus when they appear close
-//! together, and words written as one chunk (`leader_only`) when they appear as a phrase.
+//! best of all the names of that entry, each weighing as one word as rare as the entry, and two
+//! typed words the notes write as one (`auto scaling`, `AutoScaling`) the best of both. Adjacent
+//! words score a bonus when they appear close together, and words written as one chunk
+//! (`leader_only`) when they appear as a phrase. Finally each section's score is scaled by the
+//! share of the query's words it holds, each word weighted by its rarity (coordination), so that
+//! a section repeating one frequent word does not beat one that holds the whole question.
+//!
+//! `"phrases"` are required, `-word` and `-"a phrase"` excluded, `in:SERVICE` and `kind:KIND`
+//! filter. No query panics: what the parser does not understand becomes words or is dropped.
 
 mod aliases;
 mod cache;
@@ -31,20 +38,24 @@ mod snippet;
 pub use self::aliases::AliasTable;
 pub use self::cache::{CacheStatus, OpenedIndex};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery,
-    Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EnableScoring, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, DocSet, Index, IndexReader, ReloadPolicy, Score, Searcher, TantivyDocument,
+    Term,
+};
 
 use crate::Compiled;
 use crate::catalog::Catalog;
@@ -112,8 +123,16 @@ const PREFIX_SCALE: f32 = 0.7;
 const PROXIMITY_BOOST: f32 = 0.5;
 const PROXIMITY_SLOP: u32 = 3;
 const CHUNK_BOOST: f32 = 1.0;
+/// Weight of a joined word (`codedeploy` for `code deploy`), which stands for two words.
+const JOINED_BOOST: f32 = 2.0;
+/// How strongly a section holding only part of the query is scaled down.
+const COORD_POWER: f32 = 1.0;
 /// Most corrections and completions tried per word.
 const MAX_EXPANSIONS: usize = 12;
+/// Candidates rescored with proximity and coordination (at least).
+const CANDIDATES: usize = 100;
+/// Words whose corrections are remembered.
+const CORRECTIONS_CACHE: usize = 8192;
 /// Most dictionary terms looked at for a completion.
 const MAX_PREFIX_SCAN: usize = 4096;
 
@@ -285,6 +304,8 @@ pub struct SearchIndex {
     /// Entity ids the notes mention (for `in:`).
     known_entities: BTreeSet<String>,
     stemmer: TextAnalyzer,
+    /// Corrections found per word (the index never changes; as-you-type repeats words).
+    corrections_cache: Mutex<HashMap<String, Arc<Vec<(String, usize, u64)>>>>,
 }
 
 /// One alternative of a word: a term of the plain fields and how much it is worth.
@@ -323,6 +344,12 @@ impl SearchIndex {
             .tokenizers()
             .get("en_stem")
             .ok_or_else(|| SearchError::Index("no en_stem tokenizer".to_owned()))?;
+        // The first typo-tolerant query would otherwise pay for building tantivy's Levenshtein
+        // automaton builders (several ms for distance 2); they are built once per process.
+        for distance in [1, 2] {
+            let term = Term::from_field_text(fields.body_r, "warmup");
+            FuzzyTermQuery::new(term, distance, true).automaton()?;
+        }
         let known_entities = compiled
             .sections
             .iter()
@@ -335,6 +362,7 @@ impl SearchIndex {
             aliases: AliasTable::new(catalog),
             known_entities,
             stemmer,
+            corrections_cache: Mutex::new(HashMap::new()),
         })
     }
 
@@ -360,13 +388,32 @@ impl SearchIndex {
             searcher: &searcher,
             stemmer: self.stemmer.clone(),
             highlighter: Highlighter::default(),
+            excluded_phrases: Vec::new(),
+            concepts: Vec::new(),
+            stem_cache: HashMap::new(),
+            bonuses: Vec::new(),
         };
         let Some(tantivy_query) = builder.build(&parsed)? else {
             return Ok(Vec::new());
         };
-        let top = searcher.search(&tantivy_query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut excluded = HashSet::new();
+        for q in &builder.excluded_phrases {
+            excluded.extend(searcher.search(q.as_ref(), &DocSetCollector)?);
+        }
+        // Two phases: the best candidates by BM25, then the candidates rescored with the
+        // proximity bonuses and coordination (both too costly for every match of a big
+        // collection).
+        let candidates = TopDocs::with_limit(limit.max(CANDIDATES) + excluded.len());
+        let top: Vec<(Score, DocAddress)> = searcher
+            .search(&tantivy_query, &candidates.order_by_score())?
+            .into_iter()
+            .filter(|(_, a)| !excluded.contains(a))
+            .collect();
+        let mut top = rescore(&searcher, top, &builder.concepts, &builder.bonuses)?;
+        top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let top = top.into_iter().take(limit);
         let mut columns = BTreeMap::new();
-        let mut ranked: Vec<(f32, usize)> = Vec::with_capacity(top.len());
+        let mut ranked: Vec<(f32, usize)> = Vec::with_capacity(limit.min(64));
         for (score, address) in top {
             let column = match columns.entry(address.segment_ord) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
@@ -415,6 +462,13 @@ struct QueryBuilder<'a> {
     searcher: &'a Searcher,
     stemmer: TextAnalyzer,
     highlighter: Highlighter,
+    /// Excluded phrases, removed from the hits after the search.
+    excluded_phrases: Vec<Box<dyn Query>>,
+    /// One clause per word or catalog name of the query, for coordination.
+    concepts: Vec<Box<dyn Query>>,
+    stem_cache: HashMap<String, Option<String>>,
+    /// Proximity and chunk bonuses, scored for the candidates only.
+    bonuses: Vec<Box<dyn Query>>,
 }
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -439,6 +493,83 @@ fn best_of(mut clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     }
 }
 
+/// Rescores candidates: adds the proximity bonuses, then scales by the share of the query's
+/// words (and catalog names) each holds, every word weighted by its rarity (coordination): BM25
+/// alone lets one very frequent word (`EB` written forty times in one section) outweigh the
+/// other words of the query.
+fn rescore(
+    searcher: &Searcher,
+    hits: Vec<(Score, DocAddress)>,
+    concepts: &[Box<dyn Query>],
+    bonuses: &[Box<dyn Query>],
+) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+    if hits.is_empty() || (concepts.len() < 2 && bonuses.is_empty()) {
+        return Ok(hits);
+    }
+    let docs = searcher.num_docs().max(1);
+    let mut concept_weights: Vec<(Box<dyn Weight>, f32)> = Vec::new();
+    if concepts.len() >= 2 {
+        for concept in concepts {
+            let matching = searcher.search(concept.as_ref(), &Count)? as u64;
+            concept_weights.push((
+                concept.weight(EnableScoring::disabled_from_searcher(searcher))?,
+                idf(matching, docs).max(0.1),
+            ));
+        }
+    }
+    let total: f32 = concept_weights.iter().map(|w| w.1).sum();
+    let mut bonus_weights = Vec::with_capacity(bonuses.len());
+    for bonus in bonuses {
+        bonus_weights.push(bonus.weight(EnableScoring::enabled_from_searcher(searcher))?);
+    }
+    let mut by_segment: BTreeMap<u32, Vec<(DocId, Score)>> = BTreeMap::new();
+    for (score, address) in hits {
+        by_segment
+            .entry(address.segment_ord)
+            .or_default()
+            .push((address.doc_id, score));
+    }
+    let mut out = Vec::new();
+    for (segment_ord, mut segment_hits) in by_segment {
+        segment_hits.sort_by_key(|h| h.0);
+        let reader = searcher.segment_reader(segment_ord);
+        let mut concept_scorers = Vec::with_capacity(concept_weights.len());
+        for (weight, rarity) in &concept_weights {
+            concept_scorers.push((weight.scorer(reader, 1.0)?, *rarity));
+        }
+        let mut bonus_scorers = Vec::with_capacity(bonus_weights.len());
+        for weight in &bonus_weights {
+            bonus_scorers.push(weight.scorer(reader, 1.0)?);
+        }
+        for (doc, score) in segment_hits {
+            let mut bonus = 0.0;
+            for scorer in &mut bonus_scorers {
+                if scorer.doc() < doc {
+                    scorer.seek(doc);
+                }
+                if scorer.doc() == doc {
+                    bonus += scorer.score();
+                }
+            }
+            let mut coord = 1.0;
+            if total > 0.0 {
+                let mut held = 0.0;
+                for (scorer, rarity) in &mut concept_scorers {
+                    if scorer.doc() < doc {
+                        scorer.seek(doc);
+                    }
+                    if scorer.doc() == doc {
+                        held += *rarity;
+                    }
+                }
+                coord = (held / total).powf(COORD_POWER);
+            }
+            out.push(((score + bonus) * coord, DocAddress::new(segment_ord, doc)));
+        }
+    }
+    Ok(out)
+}
+
 /// BM25's inverse document frequency.
 fn idf(doc_freq: u64, docs: u64) -> f32 {
     let n = docs as f32;
@@ -454,8 +585,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -488,7 +619,12 @@ impl QueryBuilder<'_> {
     }
 
     fn stem(&mut self, word: &str) -> Option<String> {
-        self.stems(word).into_iter().next()
+        if let Some(stem) = self.stem_cache.get(word) {
+            return stem.clone();
+        }
+        let stem = self.stems(word).into_iter().next();
+        self.stem_cache.insert(word.to_owned(), stem.clone());
+        stem
     }
 
     fn doc_freq(&self, field: Field, text: &str) -> u64 {
@@ -549,7 +685,23 @@ impl QueryBuilder<'_> {
     }
 
     /// Words of the notes close to `word`: within the edit distance its length allows.
-    fn corrections(&self, word: &str) -> Result<Vec<(String, usize, u64)>, SearchError> {
+    fn corrections(&self, word: &str) -> Result<Arc<Vec<(String, usize, u64)>>, SearchError> {
+        if let Ok(cache) = self.index.corrections_cache.lock()
+            && let Some(found) = cache.get(word)
+        {
+            return Ok(Arc::clone(found));
+        }
+        let found = Arc::new(self.find_corrections(word)?);
+        if let Ok(mut cache) = self.index.corrections_cache.lock() {
+            if cache.len() >= CORRECTIONS_CACHE {
+                cache.clear();
+            }
+            cache.insert(word.to_owned(), Arc::clone(&found));
+        }
+        Ok(found)
+    }
+
+    fn find_corrections(&self, word: &str) -> Result<Vec<(String, usize, u64)>, SearchError> {
         let chars = word.chars().count();
         let distance: u8 = match chars {
             0..=3 => return Ok(Vec::new()),
@@ -636,7 +788,7 @@ impl QueryBuilder<'_> {
                 scale * (idf(word_df, docs) / idf(df, docs)).min(1.0)
             }
         };
-        for (term, distance, df) in self.corrections(word)? {
+        for (term, distance, df) in self.corrections(word)?.iter().cloned() {
             let base = if distance <= 1 {
                 FUZZY1_SCALE
             } else {
@@ -692,15 +844,30 @@ impl QueryBuilder<'_> {
         entries: &[usize],
         prefix: bool,
     ) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let f = self.fields();
+        let docs = self.searcher.num_docs().max(1);
+        // Each alternative with the summed rarity of its words.
+        let mut alternatives: Vec<(Box<dyn Query>, f32)> = Vec::new();
         let mut typed = Vec::new();
+        let mut typed_rarity = 0.0;
+        // Upper bound of the sections matching the name (a phrase matches at most as many
+        // sections as its rarest word): counting them exactly costs a scan of every match.
+        let mut matching: u64 = 0;
+        let mut typed_df = u64::MAX;
         for (i, w) in words.iter().enumerate() {
             if let Some(q) = self.word_clause(&w.lower, prefix && i + 1 == words.len())? {
                 typed.push(q);
             }
+            if let Some(stem) = self.stem(&w.lower) {
+                let df = self.doc_freq(f.body_s, &stem);
+                typed_df = typed_df.min(df);
+                if df > 0 {
+                    typed_rarity += idf(df, docs);
+                }
+            }
         }
-        let mut alternatives = Vec::new();
         if !typed.is_empty() {
-            alternatives.push(should(typed));
+            alternatives.push((should(typed), typed_rarity));
         }
         let typed_lower: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
         let names: Vec<Vec<String>> = entries
@@ -717,14 +884,45 @@ impl QueryBuilder<'_> {
                 continue;
             }
             let stems = self.stems(&name.join(" "));
-            match stems.len() {
-                0 => {}
-                1 => alternatives.push(should(self.stem_clause(&stems[0]))),
-                _ => alternatives.push(self.phrase_clause(&stems, 0)),
+            let dfs: Vec<u64> = stems.iter().map(|s| self.doc_freq(f.body_s, s)).collect();
+            if stems.is_empty() || dfs.contains(&0) {
+                // Not in the notes.
+                continue;
             }
+            if let Some(&rarest) = dfs.iter().min() {
+                matching += rarest;
+            }
+            let rarity = dfs.iter().map(|&df| idf(df, docs)).sum();
+            let clause = if stems.len() == 1 {
+                should(self.stem_clause(&stems[0]))
+            } else {
+                self.phrase_clause(&stems, 0)
+            };
+            alternatives.push((clause, rarity));
             self.highlighter.stems.extend(stems);
         }
-        Ok((!alternatives.is_empty()).then(|| best_of(alternatives)))
+        if alternatives.is_empty() {
+            return Ok(None);
+        }
+        // Every way of writing the name is worth the same: one word as rare as the name itself
+        // (a phrase would score the sum of its words; a literal `sg` in `sg.tf` would outweigh
+        // `security groups` written out).
+        if typed_df != u64::MAX {
+            matching += typed_df;
+        }
+        let target = idf(matching.min(docs), docs);
+        Ok(Some(best_of(
+            alternatives
+                .into_iter()
+                .map(|(q, rarity)| {
+                    if rarity > 0.0 {
+                        boosted(q, target / rarity)
+                    } else {
+                        q
+                    }
+                })
+                .collect(),
+        )))
     }
 
     /// The required clause of a quoted phrase (or of an excluded word or phrase).
@@ -788,6 +986,7 @@ impl QueryBuilder<'_> {
         let lowers: Vec<&str> = content.iter().map(|w| w.lower.as_str()).collect();
         let matches = self.index.aliases.find(&lowers);
         let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut words: Vec<Box<dyn Query>> = Vec::new();
         let mut i = 0;
         while i < content.len() {
             let is_last = |j: usize| {
@@ -798,20 +997,57 @@ impl QueryBuilder<'_> {
             if let Some(m) = matches.iter().find(|m| m.start == i) {
                 let span = &content[i..i + m.len];
                 if let Some(q) = self.alias_clause(span, &m.entries, is_last(i + m.len - 1))? {
-                    clauses.push((Occur::Should, q));
-                    scoring += 1;
+                    self.concepts.push(q.box_clone());
+                    words.push(q);
                 }
                 i += m.len;
                 continue;
             }
             let word = content[i];
+            // Two words the notes also write as one (`code deploy`, `elastic beanstalk`): one
+            // concept, the best of the two words and the joined word.
+            if let Some(next) = content.get(i + 1)
+                && !matches.iter().any(|m| m.start == i + 1)
+                && next.lower != word.lower
+            {
+                let joined = format!("{}{}", word.lower, next.lower);
+                if self.doc_freq(self.fields().body_r, &joined) > 0 {
+                    let first = self.word_clause(&word.lower, false)?;
+                    let second = self.word_clause(&next.lower, is_last(i + 1))?;
+                    let joined_clause = self.word_clause(&joined, false)?;
+                    let pair: Vec<Box<dyn Query>> = first.into_iter().chain(second).collect();
+                    let mut alternatives = Vec::new();
+                    if !pair.is_empty() {
+                        alternatives.push(should(pair));
+                    }
+                    if let Some(q) = joined_clause {
+                        // One word standing for two.
+                        alternatives.push(boosted(q, JOINED_BOOST));
+                    }
+                    if !alternatives.is_empty() {
+                        let q = best_of(alternatives);
+                        self.concepts.push(q.box_clone());
+                        words.push(q);
+                    }
+                    seen.insert(word.lower.as_str());
+                    seen.insert(next.lower.as_str());
+                    i += 2;
+                    continue;
+                }
+            }
             if seen.insert(word.lower.as_str())
                 && let Some(q) = self.word_clause(&word.lower, is_last(i))?
             {
-                clauses.push((Occur::Should, q));
-                scoring += 1;
+                self.concepts.push(q.box_clone());
+                words.push(q);
             }
             i += 1;
+        }
+        // At least one of the words must match (a filter or a phrase alone would otherwise make
+        // them optional).
+        if !words.is_empty() {
+            clauses.push((Occur::Must, should(words)));
+            scoring += 1;
         }
         // Adjacent words close together, and chunks as phrases.
         let stems: Vec<Option<String>> = content.iter().map(|w| self.stem(&w.lower)).collect();
@@ -827,7 +1063,7 @@ impl QueryBuilder<'_> {
                 (PROXIMITY_SLOP, PROXIMITY_BOOST)
             };
             let phrase = self.phrase_clause(&[a.clone(), b.clone()], slop);
-            clauses.push((Occur::Should, boosted(phrase, boost)));
+            self.bonuses.push(boosted(phrase, boost));
         }
         for phrase in &parsed.phrases {
             if let Some(q) = self.required_phrase(phrase) {
@@ -838,8 +1074,14 @@ impl QueryBuilder<'_> {
             }
         }
         for excluded in &parsed.excluded {
-            if let Some(q) = self.required_phrase(excluded) {
-                clauses.push((Occur::MustNot, q));
+            // NOTE: a phrase under MustNot panics inside tantivy 0.27 (PhraseScorer::seek_danger
+            // from Exclude): excluded phrases are removed from the hits afterwards instead.
+            if excluded.len() == 1 {
+                if let Some(q) = self.required_phrase(excluded) {
+                    clauses.push((Occur::MustNot, q));
+                }
+            } else if let Some(q) = self.required_phrase(excluded) {
+                self.excluded_phrases.push(q);
             }
         }
         let mut filtered = false;

@@ -30,18 +30,31 @@ impl Highlighter {
         if self.stems.is_empty() && self.words.is_empty() {
             return found;
         }
-        let mut stream = stemmer.token_stream(text);
-        while stream.advance() {
-            let token = stream.token();
-            let Some(original) = text.get(token.offset_from..token.offset_to) else {
+        // Stemming every word of every hit is the slow part of a search: only words that begin
+        // like one of the stems are stemmed.
+        let heads: HashSet<&str> = self.stems.iter().map(|s| head(s)).collect();
+        let mut lower = String::new();
+        let mut start = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            if c.is_alphanumeric() {
+                start.get_or_insert(i);
+                continue;
+            }
+            let Some(from) = start.take() else {
                 continue;
             };
-            if self.stems.contains(&token.text) {
-                found.push((token.offset_from..token.offset_to, token.text.clone()));
-            } else {
-                let lower = original.to_lowercase();
-                if self.words.contains(&lower) {
-                    found.push((token.offset_from..token.offset_to, lower));
+            let word = &text[from..i];
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            if self.words.contains(&lower) {
+                found.push((from..i, lower.clone()));
+            } else if heads.contains(head(&lower)) {
+                let mut stream = stemmer.token_stream(&lower);
+                if stream.advance() && self.stems.contains(&stream.token().text) {
+                    found.push((from..i, stream.token().text.clone()));
                 }
             }
         }
@@ -88,6 +101,12 @@ impl Highlighter {
             highlights,
         }
     }
+}
+
+/// The first three characters of a word: a stem and its words begin alike.
+fn head(word: &str) -> &str {
+    let end = word.char_indices().nth(3).map_or(word.len(), |(i, _)| i);
+    &word[..end]
 }
 
 /// Whole lines from `start` up to about [`SNIPPET_TARGET`] bytes, cut to [`SNIPPET_MAX`] at a

@@ -1,0 +1,351 @@
+//! Search speed: building the index of the seed notes, each measuring query on it, reopening the
+//! on-disk index, and (with `CLOUDATLAS_BIG_MB=100`) query latency on a generated corpus.
+//!
+//! Inputs: `CLOUDATLAS_SEED` (default `/work/shared/seeds/aws-devops-notes.txt`, else the
+//! built-in notes) and `CLOUDATLAS_QUERIES` (default `/work/shared/dev-eval/queries.json`, else
+//! a few queries of our own).
+//!
+//! `CARGO_TARGET_DIR=/work/target-release cargo bench --bench search`
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use cloudatlas::Compiled;
+use cloudatlas::search::SearchIndex;
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn seed() -> Compiled {
+    let path = std::env::var_os("CLOUDATLAS_SEED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/work/shared/seeds/aws-devops-notes.txt"));
+    if path.exists() {
+        cloudatlas::compile(&path).expect("seed notes compile")
+    } else {
+        cloudatlas::compile_builtin()
+    }
+}
+
+fn queries() -> Vec<String> {
+    let path = std::env::var_os("CLOUDATLAS_QUERIES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/work/shared/dev-eval/queries.json"));
+    #[derive(serde::Deserialize)]
+    struct Q {
+        q: String,
+    }
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str::<Vec<Q>>(&text)
+            .expect("queries file")
+            .into_iter()
+            .map(|q| q.q)
+            .collect(),
+        Err(_) => [
+            "deployment",
+            "lifecyle hook",
+            "ASG lifecycle hook",
+            "\"blue green\"",
+            "how do I roll back a failed deployment",
+            "cloudform",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    }
+}
+
+fn percentiles(mut ms: Vec<f64>) -> (f64, f64) {
+    ms.sort_by(f64::total_cmp);
+    let at = |p: f64| ms[((p * ms.len() as f64) as usize).min(ms.len() - 1)];
+    (at(0.5), at(0.99))
+}
+
+fn bench_seed(c: &mut Criterion) {
+    let compiled = seed();
+    let queries = queries();
+    c.bench_function("search/build_seed", |b| {
+        b.iter(|| SearchIndex::build(&compiled).expect("build"));
+    });
+    let index = SearchIndex::build(&compiled).expect("build");
+    c.bench_function("search/all_queries_seed", |b| {
+        b.iter(|| {
+            for q in &queries {
+                let _ = index.search(q, 10);
+            }
+        });
+    });
+    let mut group = c.benchmark_group("search/query_seed");
+    for (i, q) in queries.iter().enumerate() {
+        group.bench_function(format!("{i:02}"), |b| b.iter(|| index.search(q, 10)));
+    }
+    group.finish();
+
+    let cache =
+        std::env::temp_dir().join(format!("cloudatlas-bench-search-{}", std::process::id()));
+    SearchIndex::open_or_build(&compiled, &cache).expect("cache build");
+    c.bench_function("search/reopen_cached_seed", |b| {
+        b.iter(|| SearchIndex::open_or_build(&compiled, &cache).expect("reopen"));
+    });
+    let _ = std::fs::remove_dir_all(&cache);
+
+    // Latency of each query as a person meets it: every query once, 200 rounds, percentiles.
+    let mut ms = Vec::new();
+    for _ in 0..200 {
+        for q in &queries {
+            let start = Instant::now();
+            let _ = index.search(q, 10);
+            ms.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    let (p50, p99) = percentiles(ms);
+    println!(
+        "seed notes: {} sections, {} queries x 200: p50 {p50:.3} ms, p99 {p99:.3} ms",
+        index.len(),
+        queries.len()
+    );
+}
+
+/// Words for the generated corpus: AWS names and ordinary note-taking words (our own list).
+const WORDS: &[&str] = &[
+    "deployment",
+    "pipeline",
+    "stack",
+    "template",
+    "bucket",
+    "instance",
+    "group",
+    "scaling",
+    "policy",
+    "role",
+    "permission",
+    "lambda",
+    "function",
+    "version",
+    "alias",
+    "traffic",
+    "shift",
+    "canary",
+    "linear",
+    "rollback",
+    "health",
+    "check",
+    "alarm",
+    "metric",
+    "log",
+    "stream",
+    "shard",
+    "replica",
+    "table",
+    "index",
+    "partition",
+    "key",
+    "encryption",
+    "secret",
+    "rotation",
+    "parameter",
+    "store",
+    "session",
+    "manager",
+    "patch",
+    "baseline",
+    "inventory",
+    "compliance",
+    "rule",
+    "config",
+    "trail",
+    "event",
+    "bus",
+    "target",
+    "queue",
+    "topic",
+    "subscription",
+    "cluster",
+    "task",
+    "service",
+    "container",
+    "image",
+    "registry",
+    "repository",
+    "branch",
+    "commit",
+    "build",
+    "artifact",
+    "cache",
+    "cdn",
+    "origin",
+    "edge",
+    "route",
+    "record",
+    "failover",
+    "latency",
+    "weighted",
+    "zone",
+    "region",
+    "subnet",
+    "gateway",
+    "endpoint",
+    "network",
+    "security",
+    "firewall",
+    "certificate",
+    "domain",
+    "hook",
+    "signal",
+    "condition",
+    "wait",
+    "creation",
+    "deletion",
+    "retain",
+    "snapshot",
+    "backup",
+    "restore",
+    "recovery",
+    "objective",
+    "point",
+    "time",
+    "cost",
+    "budget",
+    "tag",
+    "account",
+    "organization",
+    "the",
+    "a",
+    "of",
+    "to",
+    "and",
+    "in",
+    "is",
+    "for",
+    "on",
+    "with",
+    "we",
+    "can",
+    "this",
+    "that",
+    "be",
+    "when",
+    "it",
+    "by",
+    "use",
+    "new",
+    "from",
+    "will",
+    "not",
+    "only",
+    "all",
+    "each",
+    "after",
+    "before",
+    "then",
+    "if",
+    "so",
+    "also",
+    "must",
+    "should",
+    "note",
+    "important",
+    "exam",
+];
+
+/// A deterministic generator (64-bit LCG).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    /// Roughly Zipf-like: small indexes far more often.
+    fn zipf(&mut self, n: usize) -> usize {
+        let u = (self.next() % 1_000_000) as f64 / 1_000_000.0;
+        ((n as f64).powf(u) as usize).saturating_sub(1).min(n - 1)
+    }
+}
+
+/// Writes about `mb` megabytes of plain-text outline notes into `dir`: files of ~100 KB, each
+/// with headings and bullet lines, words drawn from [`WORDS`] plus rare made-up words so the
+/// vocabulary grows the way real notes do.
+fn generate_corpus(dir: &Path, mb: usize) {
+    let mut rng = Lcg(42);
+    let target = mb << 20;
+    let mut written = 0;
+    let mut file = 0;
+    while written < target {
+        let mut text = String::new();
+        while text.len() < 100 << 10 {
+            let heading: Vec<&str> = (0..3).map(|_| WORDS[rng.zipf(WORDS.len())]).collect();
+            text.push_str(&format!(
+                "Topic {} {}\n\n",
+                rng.next() % 10_000,
+                heading.join(" ")
+            ));
+            for _ in 0..(5 + rng.next() % 20) {
+                text.push_str(" - ");
+                for _ in 0..(6 + rng.next() % 14) {
+                    if rng.next().is_multiple_of(12) {
+                        text.push_str(&format!("w{}x ", rng.zipf(200_000)));
+                    } else {
+                        text.push_str(WORDS[rng.zipf(WORDS.len())]);
+                        text.push(' ');
+                    }
+                }
+                text.push('\n');
+            }
+            text.push('\n');
+        }
+        written += text.len();
+        std::fs::write(dir.join(format!("notes-{file:05}.txt")), text).expect("write corpus");
+        file += 1;
+    }
+}
+
+fn bench_big(_c: &mut Criterion) {
+    let Some(mb) = std::env::var("CLOUDATLAS_BIG_MB")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("cloudatlas-big-corpus-{mb}"));
+    if !dir.exists() {
+        std::fs::create_dir_all(&dir).expect("corpus dir");
+        generate_corpus(&dir, mb);
+    }
+    let start = Instant::now();
+    let compiled = cloudatlas::compile(&dir).expect("compile corpus");
+    let compile_s = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let index = SearchIndex::build(&compiled).expect("build");
+    let build_s = start.elapsed().as_secs_f64();
+    let queries = [
+        "deployment rollback",
+        "lifecyle hook",
+        "canary traffic shift",
+        "\"health check\" alarm",
+        "what is the recovery point objective",
+        "session manger",
+        "weighted route failover -latency",
+        "encryption key rotation",
+        "pipeline artifact cache",
+        "snapsh",
+    ];
+    let mut ms = Vec::new();
+    for _ in 0..20 {
+        for q in &queries {
+            let start = Instant::now();
+            let _ = index.search(q, 10);
+            ms.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    let (p50, p99) = percentiles(ms);
+    println!(
+        "generated corpus {mb} MB: {} sections, compile {compile_s:.1} s, index build {build_s:.1} s, {} queries x 20: p50 {p50:.2} ms, p99 {p99:.2} ms",
+        index.len(),
+        queries.len()
+    );
+}
+
+criterion_group!(benches, bench_seed, bench_big);
+criterion_main!(benches);
