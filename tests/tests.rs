@@ -4,6 +4,7 @@
 mod app;
 mod compile;
 mod extract;
+mod layout;
 mod notes;
 mod search;
 mod util;

@@ -126,7 +126,10 @@ pub fn read_request(path: &Path) -> anyhow::Result<(Vec<String>, LayoutRequest)>
         let weight = match link.weight {
             None => 1.0,
             Some(w) if w.is_finite() && w >= 0.0 && w <= f64::from(f32::MAX) => w as f32,
-            Some(w) => bail!("{}: link {k}: weight {w} is not a usable number", path.display()),
+            Some(w) => bail!(
+                "{}: link {k}: weight {w} is not a usable number",
+                path.display()
+            ),
         };
         edges.push((a, b, weight));
     }
@@ -206,7 +209,11 @@ pub fn run(args: &LayoutArgs) -> anyhow::Result<i32> {
         crate::util::write_atomic(out, positions_json(&ids, &positions)?.as_bytes())
             .with_context(|| format!("writing {}", out.display()))?;
     }
-    let ms_per_tick = if ticks > 0 { total_ms / ticks as f64 } else { 0.0 };
+    let ms_per_tick = if ticks > 0 {
+        total_ms / ticks as f64
+    } else {
+        0.0
+    };
     let round = |v: f64, digits: i32| (v * 10f64.powi(digits)).round() / 10f64.powi(digits);
     if args.json {
         let summary = serde_json::json!({

@@ -62,7 +62,9 @@ impl Default for Tuning {
 impl Tuning {
     fn sanitized(mut self) -> Self {
         let d = Tuning::default();
-        let fix = |v: f32, dflt: f32, lo: f32, hi: f32| if v.is_finite() { v.clamp(lo, hi) } else { dflt };
+        let fix = |v: f32, dflt: f32, lo: f32, hi: f32| {
+            if v.is_finite() { v.clamp(lo, hi) } else { dflt }
+        };
         self.repulsion = fix(self.repulsion, d.repulsion, 0.0, 1e3);
         self.gravity = fix(self.gravity, d.gravity, 0.0, 1.0);
         self.velocity_decay = fix(self.velocity_decay, d.velocity_decay, 0.01, 1.0);
@@ -79,7 +81,9 @@ impl LayoutSettings {
     /// The same settings with every value finite and in range (defaults replace garbage).
     pub fn sanitized(&self) -> Self {
         let d = LayoutSettings::default();
-        let fix = |v: f32, dflt: f32, lo: f32, hi: f32| if v.is_finite() { v.clamp(lo, hi) } else { dflt };
+        let fix = |v: f32, dflt: f32, lo: f32, hi: f32| {
+            if v.is_finite() { v.clamp(lo, hi) } else { dflt }
+        };
         Self {
             repulsion: fix(self.repulsion, d.repulsion, 0.0, 1e3),
             link_length: if self.link_length.is_finite() && self.link_length > 0.0 {
@@ -181,16 +185,26 @@ impl LayoutEngine {
             })
             .collect();
         let known = given.iter().filter(|g| g.is_some()).count();
-        let positions = if known == 0 {
+        let cold = |adj: &Adjacency| {
             if tuning.mds_init {
-                init::cold_start(&adj, length, settings.seed)
+                init::cold_start(adj, length, settings.seed)
             } else {
                 random_disc(n, length, settings.seed)
             }
-        } else {
-            init::warm_start(&adj, &given, length, settings.seed)
         };
-        let alpha = if known * 2 > n { tuning.warm_alpha } else { tuning.cold_alpha };
+        let positions = if known == 0 {
+            cold(&adj)
+        } else if known * 2 > n {
+            init::warm_start(&adj, &given, length, settings.seed)
+        } else {
+            // Few known positions: lay out from cold, moved so the known nodes sit where given.
+            init::align(cold(&adj), &given)
+        };
+        let alpha = if known * 2 > n {
+            tuning.warm_alpha
+        } else {
+            tuning.cold_alpha
+        };
 
         // fdg-sim's graph: node i is NodeIndex i (nothing is ever removed).
         let mut graph = SimGraph::default();
@@ -198,8 +212,16 @@ impl LayoutEngine {
             let degree = adj.degree(i) as f32;
             let data = NodeData {
                 pinned: node.pinned && given[i].is_some(),
-                radius: if node.radius.is_finite() { node.radius.clamp(0.0, limit) } else { 0.0 },
-                mass: if tuning.degree_mass { (1.0 + degree).sqrt() } else { 1.0 },
+                radius: if node.radius.is_finite() {
+                    node.radius.clamp(0.0, limit)
+                } else {
+                    0.0
+                },
+                mass: if tuning.degree_mass {
+                    (1.0 + degree).sqrt()
+                } else {
+                    1.0
+                },
             };
             graph.add_node(Node::new(&node.id, data));
         }
@@ -228,7 +250,8 @@ impl LayoutEngine {
             node.old_location = v;
             node.velocity = Vec3::ZERO;
         }
-        let alpha_decay = 1.0 - tuning.alpha_min.powf(1.0 / tuning.settle_ticks as f32);
+        // Aim a hair below alpha_min so a cold start is settled after exactly `settle_ticks`.
+        let alpha_decay = 1.0 - (0.999 * tuning.alpha_min).powf(1.0 / tuning.settle_ticks as f32);
         Ok(Self {
             sim,
             settings,
@@ -281,9 +304,10 @@ impl LayoutEngine {
         ran
     }
 
-    /// `true` once the temperature fell below [`Tuning::alpha_min`]: nothing moves any more.
+    /// `true` once the temperature fell below [`Tuning::alpha_min`] (or there is no node):
+    /// nothing moves any more.
     pub fn is_settled(&self) -> bool {
-        self.alpha < self.tuning.alpha_min
+        self.alpha < self.tuning.alpha_min || self.node_count() == 0
     }
 
     /// The current temperature (1 hot … 0 cold).
@@ -393,9 +417,9 @@ impl LayoutEngine {
         index < self.node_count()
             && self
                 .sim
-            .get_graph()
-            .node_weight(NodeIndex::new(index))
-            .is_some_and(|n| n.data.pinned)
+                .get_graph()
+                .node_weight(NodeIndex::new(index))
+                .is_some_and(|n| n.data.pinned)
     }
 }
 
@@ -413,10 +437,12 @@ fn random_disc(n: usize, length: f32, seed: u64) -> Vec<[f32; 2]> {
     let mut rng = init::Rng::new(seed);
     let r = length * (n as f32).sqrt();
     (0..n)
-        .map(|_| loop {
-            let (x, y) = (rng.signed(), rng.signed());
-            if x * x + y * y <= 1.0 {
-                break [x * r, y * r];
+        .map(|_| {
+            loop {
+                let (x, y) = (rng.signed(), rng.signed());
+                if x * x + y * y <= 1.0 {
+                    break [x * r, y * r];
+                }
             }
         })
         .collect()

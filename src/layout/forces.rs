@@ -10,11 +10,11 @@
 
 use std::cell::RefCell;
 
+use fdg_sim::ForceGraph;
 use fdg_sim::force::{Force, LinkedHashMap, Value};
 use fdg_sim::glam::Vec3;
 use fdg_sim::petgraph::Undirected;
 use fdg_sim::petgraph::visit::{EdgeRef as _, IntoEdgeReferences as _};
-use fdg_sim::ForceGraph;
 
 use super::quadtree::{PassParams, QuadTree, jiggle};
 
@@ -202,7 +202,7 @@ fn step(s: &mut Scratch, p: &StepParams, graph: &mut SimGraph, dt: f32) {
         let mut dx = s.xs[b] + s.vx[b] - s.xs[a] - s.vx[a];
         let mut dy = s.ys[b] + s.vy[b] - s.ys[a] - s.vy[a];
         let mut l2 = dx * dx + dy * dy;
-        if !(l2 > 1e-12 * length * length) {
+        if l2.is_nan() || l2 <= 1e-12 * length * length {
             let (jx, jy) = jiggle(a as u32, b as u32);
             dx = jx * 1e-6 * length;
             dy = jy * 1e-6 * length;
@@ -218,7 +218,14 @@ fn step(s: &mut Scratch, p: &StepParams, graph: &mut SimGraph, dt: f32) {
         s.vy[a] += dy * (1.0 - link.bias);
     }
 
-    // Gravity toward the origin, then friction and the move.
+    // Gravity toward the centroid (so it holds components together without dragging on pins),
+    // then friction and the move.
+    let (mut sx, mut sy) = (0f64, 0f64);
+    for i in 0..n {
+        sx += f64::from(s.xs[i]);
+        sy += f64::from(s.ys[i]);
+    }
+    let (cx, cy) = ((sx / n as f64) as f32, (sy / n as f64) as f32);
     let g = p.gravity * alpha;
     let keep = 1.0 - p.velocity_decay;
     let max_step = 100.0 * length;
@@ -229,12 +236,16 @@ fn step(s: &mut Scratch, p: &StepParams, graph: &mut SimGraph, dt: f32) {
             continue;
         }
         let (x, y) = (s.xs[i], s.ys[i]);
-        let mut vx = (s.vx[i] - x * g) * keep;
-        let mut vy = (s.vy[i] - y * g) * keep;
+        let mut vx = (s.vx[i] - (x - cx) * g) * keep;
+        let mut vy = (s.vy[i] - (y - cy) * g) * keep;
         let speed2 = vx * vx + vy * vy;
-        if !(speed2 <= max_step * max_step) {
+        if speed2.is_nan() || speed2 > max_step * max_step {
             // Too fast (or not finite): cap the step, or stop the node if it is garbage.
-            let f = if speed2.is_finite() { max_step / speed2.sqrt() } else { 0.0 };
+            let f = if speed2.is_finite() {
+                max_step / speed2.sqrt()
+            } else {
+                0.0
+            };
             vx *= f;
             vy *= f;
         }

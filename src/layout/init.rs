@@ -282,9 +282,17 @@ fn place_component(
             }
         }
     }
-    let mean_len = if edges > 0 { sum_len / edges as f64 } else { 0.0 };
+    let mean_len = if edges > 0 {
+        sum_len / edges as f64
+    } else {
+        0.0
+    };
     let usable = mean_len.is_finite() && mean_len > 1e-9;
-    let scale = if usable { (f64::from(length) / mean_len) as f32 } else { 0.0 };
+    let scale = if usable {
+        (f64::from(length) / mean_len) as f32
+    } else {
+        0.0
+    };
     let (mut cx, mut cy) = (0f64, 0f64);
     for p in &mut placed {
         if usable {
@@ -330,7 +338,7 @@ fn top_two_eigenvectors(m: &[f64], k: usize, rng: &mut Rng) -> [Vec<f64>; 2] {
                 next[a] = (0..k).map(|b| m[a * k + b] * v[b]).sum();
             }
             let norm = next.iter().map(|x| x * x).sum::<f64>().sqrt();
-            if !(norm > 1e-300) || !norm.is_finite() {
+            if norm.is_nan() || norm <= 1e-300 || !norm.is_finite() {
                 break;
             }
             let mut change = 0f64;
@@ -424,6 +432,30 @@ pub(crate) fn warm_start(
             pos[i] = [centre[0] + r * angle.cos(), centre[1] + r * angle.sin()];
             k += 1;
         }
+    }
+    pos
+}
+
+/// A cold layout shifted so that the nodes with a given position are, on average, where given;
+/// those nodes then take exactly their given position.
+pub(crate) fn align(mut pos: Vec<[f32; 2]>, given: &[Option<[f32; 2]>]) -> Vec<[f32; 2]> {
+    let (mut dx, mut dy, mut k) = (0f64, 0f64, 0usize);
+    for (p, g) in pos.iter().zip(given) {
+        if let Some(g) = g {
+            dx += f64::from(g[0] - p[0]);
+            dy += f64::from(g[1] - p[1]);
+            k += 1;
+        }
+    }
+    if k == 0 {
+        return pos;
+    }
+    let (dx, dy) = ((dx / k as f64) as f32, (dy / k as f64) as f32);
+    for (p, g) in pos.iter_mut().zip(given) {
+        *p = match g {
+            Some(g) => *g,
+            None => [p[0] + dx, p[1] + dy],
+        };
     }
     pos
 }

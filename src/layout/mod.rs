@@ -32,7 +32,11 @@ use serde::{Deserialize, Serialize};
 pub enum LayoutError {
     /// An edge names a node index that the request does not have.
     #[error("edge {edge} refers to node {index}, but there are only {nodes} nodes")]
-    EdgeOutOfRange { edge: usize, index: usize, nodes: usize },
+    EdgeOutOfRange {
+        edge: usize,
+        index: usize,
+        nodes: usize,
+    },
     /// A command names a node index that the current graph does not have.
     #[error("node {index} does not exist (the graph has {nodes} nodes)")]
     NodeOutOfRange { index: usize, nodes: usize },
@@ -130,3 +134,69 @@ pub struct LayoutSnapshot {
     pub settled: bool,
 }
 
+impl LayoutRequest {
+    /// A deterministic scale-free graph (preferential attachment, `m` links per new node, no
+    /// positions), for benchmarks and tests: the same arguments always give the same graph.
+    pub fn preferential_attachment(n: usize, m: usize, seed: u64) -> Self {
+        let mut rng = init::Rng::new(seed);
+        let nodes = (0..n).map(|i| LayoutNode::new(format!("n{i}"))).collect();
+        let mut edges = Vec::with_capacity(n * m);
+        // Every endpoint once: sampling from it picks nodes in proportion to their degree.
+        let mut ends: Vec<usize> = Vec::with_capacity(2 * n * m);
+        let mut picked = Vec::with_capacity(m);
+        for i in 1..n {
+            picked.clear();
+            let k = m.min(i);
+            let mut tries = 0;
+            while picked.len() < k && tries < 100 * k {
+                tries += 1;
+                let j = if !ends.is_empty() && rng.below(10) < 9 {
+                    ends[rng.below(ends.len())]
+                } else {
+                    rng.below(i)
+                };
+                if j != i && !picked.contains(&j) {
+                    picked.push(j);
+                }
+            }
+            for &j in &picked {
+                edges.push((i, j, 1.0));
+                ends.push(i);
+                ends.push(j);
+            }
+        }
+        Self { nodes, edges }
+    }
+
+    /// A `width × height` lattice (node `y * width + x`), for benchmarks and tests.
+    pub fn grid(width: usize, height: usize) -> Self {
+        let nodes = (0..width * height)
+            .map(|i| LayoutNode::new(format!("g{i}")))
+            .collect();
+        let mut edges = Vec::new();
+        for y in 0..height {
+            for x in 0..width {
+                let i = y * width + x;
+                if x + 1 < width {
+                    edges.push((i, i + 1, 1.0));
+                }
+                if y + 1 < height {
+                    edges.push((i, i + width, 1.0));
+                }
+            }
+        }
+        Self { nodes, edges }
+    }
+}
+
+impl LayoutNode {
+    /// A free node with no start position and no collision radius.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            pos: None,
+            pinned: false,
+            radius: 0.0,
+        }
+    }
+}

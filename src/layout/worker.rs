@@ -188,6 +188,10 @@ impl Worker {
             if self.stop.load(Ordering::Relaxed) {
                 return;
             }
+            if self.dirty {
+                // A new graph or a moved node: show it before computing on.
+                self.publish();
+            }
             if !self.idle()
                 && let Some(engine) = &mut self.engine
             {
@@ -216,20 +220,18 @@ impl Worker {
 
     fn apply(&mut self, command: LayoutCommand) {
         let result = match command {
-            LayoutCommand::Replace(request) => {
-                match LayoutEngine::new(&request, &self.settings) {
-                    Ok(engine) => {
-                        self.engine = Some(engine);
-                        self.generation += 1;
-                        self.dirty = true;
-                        if let Ok(mut e) = self.error.lock() {
-                            *e = None;
-                        }
-                        Ok(())
+            LayoutCommand::Replace(request) => match LayoutEngine::new(&request, &self.settings) {
+                Ok(engine) => {
+                    self.engine = Some(engine);
+                    self.generation += 1;
+                    self.dirty = true;
+                    if let Ok(mut e) = self.error.lock() {
+                        *e = None;
                     }
-                    Err(e) => Err(e),
+                    Ok(())
                 }
-            }
+                Err(e) => Err(e),
+            },
             LayoutCommand::Pin(index, pos) => self.with_engine(|e| e.pin(index, pos)),
             LayoutCommand::Unpin(index) => self.with_engine(|e| e.unpin(index)),
             LayoutCommand::DragTo(index, pos) => self.with_engine(|e| e.drag_to(index, pos)),
