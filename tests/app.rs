@@ -216,3 +216,30 @@ fn a_recompile_keeps_pins_selection_and_panes() {
     assert!(app.map.pinned[lambda]);
     assert!(app.map.positions[lambda].distance(lambda_at) < 0.01);
 }
+
+#[test]
+fn filters_hide_nodes_from_the_map() {
+    let (notes, data) = fixture();
+    let mut h = open(&notes.path().join("notes.txt"), data.path());
+    assert!(h.query_by_label("Amazon S3").is_some());
+    let category = {
+        let col = h.state().collection.as_ref().unwrap();
+        col.model.nodes[col.model.index["s3"]].category.clone()
+    };
+    assert!(!category.is_empty());
+    h.state_mut().filters.hidden_categories.insert(category);
+    h.run();
+    assert!(
+        h.query_by_label("Amazon S3").is_none(),
+        "hidden by its category"
+    );
+    assert!(h.query_by_label("AWS Lambda").is_some());
+    h.state_mut().filters.hidden_categories.clear();
+    h.state_mut().filters.text = "lamb".into();
+    h.run();
+    assert!(h.query_by_label("AWS Lambda").is_some());
+    assert!(
+        h.query_by_label("Amazon S3").is_none(),
+        "hidden by the text filter"
+    );
+}

@@ -120,6 +120,8 @@ pub struct Filters {
     /// Per [`crate::graph::EntityKind::ALL`].
     pub kinds: [bool; 6],
     pub min_mentions: u32,
+    /// Categories switched off.
+    pub hidden_categories: std::collections::BTreeSet<String>,
     pub text: String,
     /// 0: the whole graph; 1–3: the selected node's neighbourhood.
     pub local_depth: usize,
@@ -130,6 +132,7 @@ impl Default for Filters {
         Self {
             kinds: [true; 6],
             min_mentions: 0,
+            hidden_categories: std::collections::BTreeSet::new(),
             text: String::new(),
             local_depth: 0,
         }
@@ -707,6 +710,7 @@ impl Explorer {
                     .unwrap_or(0);
                 self.filters.kinds.get(kind_ix).copied().unwrap_or(true)
                     && n.mentions >= self.filters.min_mentions
+                    && !self.filters.hidden_categories.contains(&n.category)
                     && (text.is_empty()
                         || n.label.to_lowercase().contains(&text)
                         || n.id.contains(&text))
