@@ -265,6 +265,8 @@ fn section_ui(
         let mut offset = section.byte_start;
         let text = note.section_text(section);
         ui.spacing_mut().item_spacing.y = 1.0;
+        let markdown = note.format == crate::notes::NoteFormat::Markdown;
+        let mut in_fence = false;
         let mut blank_run = 0;
         for line in text.split_inclusive('\n') {
             let line_start = offset;
@@ -280,9 +282,23 @@ fn section_ui(
                 continue;
             }
             blank_run = 0;
+            // Markdown: headings, bullets and fenced code get their look; the markup goes.
+            let (style, skip, bullet) = if markdown {
+                markdown_line(trimmed, &mut in_fence)
+            } else {
+                (LineStyle::Plain, 0, false)
+            };
+            if style == LineStyle::Fence {
+                continue;
+            }
             ui.horizontal_wrapped(|ui| {
                 ui.spacing_mut().item_spacing.x = 0.0;
-                let mut cursor = line_start;
+                if bullet {
+                    let indent = trimmed.len() - trimmed.trim_start().len();
+                    plain_ui(ui, trimmed.get(..indent).unwrap_or(""), style);
+                    plain_ui(ui, "• ", style);
+                }
+                let mut cursor = line_start + skip;
                 while let Some(m) = next.peek() {
                     if m.byte_start >= line_end {
                         break;
@@ -293,7 +309,7 @@ fn section_ui(
                         continue;
                     }
                     if let Some(plain) = note.text.get(cursor..m.byte_start) {
-                        plain_ui(ui, plain);
+                        plain_ui(ui, plain, style);
                     }
                     let shown = note
                         .text
@@ -314,16 +330,91 @@ fn section_ui(
                 }
                 let end = line_start + trimmed.len();
                 if let Some(rest) = note.text.get(cursor.min(end)..end) {
-                    plain_ui(ui, rest);
+                    plain_ui(ui, rest, style);
                 }
             });
         }
     });
 }
 
-fn plain_ui(ui: &mut Ui, text: &str) {
-    if !text.is_empty() {
-        // Indentation is kept; a tab is two spaces so deep outlines stay readable.
-        ui.label(text.replace('\t', "  "));
+/// How a line of a section is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineStyle {
+    Plain,
+    Heading,
+    Code,
+    /// A Markdown code fence line (not shown).
+    Fence,
+}
+
+/// The style of a Markdown line, the bytes of markup to skip at its start, and whether it is a
+/// bullet (its marker is replaced by a dot).
+fn markdown_line(line: &str, in_fence: &mut bool) -> (LineStyle, usize, bool) {
+    let body = line.trim_start();
+    let indent = line.len() - body.len();
+    if body.starts_with("```") || body.starts_with("~~~") {
+        *in_fence = !*in_fence;
+        return (LineStyle::Fence, 0, false);
+    }
+    if *in_fence {
+        return (LineStyle::Code, 0, false);
+    }
+    let hashes = body.bytes().take_while(|b| *b == b'#').count();
+    if (1..=6).contains(&hashes) && body.get(hashes..).is_some_and(|r| r.starts_with(' ')) {
+        return (LineStyle::Heading, indent + hashes + 1, false);
+    }
+    for marker in ["- ", "* ", "+ "] {
+        if body.starts_with(marker) {
+            return (LineStyle::Plain, indent + marker.len(), true);
+        }
+    }
+    (LineStyle::Plain, 0, false)
+}
+
+fn plain_ui(ui: &mut Ui, text: &str, style: LineStyle) {
+    if text.is_empty() {
+        return;
+    }
+    // Indentation is kept; a tab is two spaces so deep outlines stay readable.
+    let text = RichText::new(text.replace('\t', "  "));
+    ui.label(match style {
+        LineStyle::Heading => text.strong().size(15.0),
+        LineStyle::Code => text.monospace(),
+        LineStyle::Plain | LineStyle::Fence => text,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_lines() {
+        let mut fence = false;
+        assert_eq!(
+            markdown_line("## Deploying", &mut fence),
+            (LineStyle::Heading, 3, false)
+        );
+        assert_eq!(
+            markdown_line("  - item", &mut fence),
+            (LineStyle::Plain, 4, true)
+        );
+        assert_eq!(
+            markdown_line("#tag only", &mut fence),
+            (LineStyle::Plain, 0, false)
+        );
+        assert_eq!(
+            markdown_line("```yaml", &mut fence),
+            (LineStyle::Fence, 0, false)
+        );
+        assert_eq!(
+            markdown_line("# not a heading", &mut fence),
+            (LineStyle::Code, 0, false)
+        );
+        assert_eq!(
+            markdown_line("```", &mut fence),
+            (LineStyle::Fence, 0, false)
+        );
+        assert!(!fence);
     }
 }
