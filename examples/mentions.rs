@@ -3,10 +3,13 @@
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or_else(|| anyhow::anyhow!("usage: mentions FILE [ENTITY_ID...]"))?;
+    let path = args
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("usage: mentions FILE [ENTITY_ID...]"))?;
     let only: Vec<String> = args.collect();
     let text = std::fs::read_to_string(&path)?;
-    let extractor = cloudatlas::extract::Extractor::builtin().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let extractor =
+        cloudatlas::extract::Extractor::builtin().map_err(|e| anyhow::anyhow!("{e}"))?;
     for (id, start, end) in extractor.mentions_in(&text) {
         if !only.is_empty() && !only.contains(&id) {
             continue;

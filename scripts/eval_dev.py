@@ -30,6 +30,8 @@ def main():
     ap.add_argument("--bin", default=None)
     ap.add_argument("--json", default=None, help="score this graph JSON instead of compiling")
     ap.add_argument("-v", action="store_true")
+    ap.add_argument("--wording-only", action="store_true",
+                    help="ignore links with no evidence (catalog-only relations)")
     args = ap.parse_args()
 
     if args.json:
@@ -44,6 +46,8 @@ def main():
     rels = json.load(open(os.path.join(args.gold, "relations.json")))
     marks = json.load(open(os.path.join(args.gold, "markers.json")))
 
+    if args.wording_only:
+        graph["links"] = [l for l in graph["links"] if l.get("evidence")]
     nodes = graph["nodes"]
     by_id = {n["id"]: n for n in nodes}
     names = defaultdict(set)

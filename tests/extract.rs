@@ -27,7 +27,15 @@ fn fixture_note_gives_nodes_edges_and_markers() {
     let compiled = cloudatlas::compile(dir.path()).unwrap();
     let json = compiled.to_json(false);
     let ids: Vec<&str> = json.nodes.iter().map(|n| n.id.as_str()).collect();
-    for want in ["codedeploy", "s3", "ec2", "lambda", "kinesis", "route53", "sqs"] {
+    for want in [
+        "codedeploy",
+        "s3",
+        "ec2",
+        "lambda",
+        "kinesis",
+        "route53",
+        "sqs",
+    ] {
         assert!(ids.contains(&want), "{want} missing from {ids:?}");
     }
     // `eb create` is the EB CLI, not Elastic Beanstalk.
@@ -42,7 +50,13 @@ fn fixture_note_gives_nodes_edges_and_markers() {
             .find(|l| (l.source == a && l.target == b) || (l.source == b && l.target == a))
     };
     let stores = link("codedeploy", "s3").expect("codedeploy ~ s3");
-    assert!(stores.evidence.iter().any(|e| e.file == "notes.txt" && e.line == 4), "{stores:?}");
+    assert!(
+        stores
+            .evidence
+            .iter()
+            .any(|e| e.file == "notes.txt" && e.line == 4),
+        "{stores:?}"
+    );
     let deploys = link("codedeploy", "lambda").expect("codedeploy ~ lambda");
     assert_eq!(deploys.kind, "deploys_to");
     assert!(deploys.evidence.iter().any(|e| e.line == 5));
@@ -55,6 +69,12 @@ fn fixture_note_gives_nodes_edges_and_markers() {
         .iter()
         .flat_map(|s| s.markers.iter().map(|m| (m.kind.clone(), m.line)))
         .collect();
-    assert!(markers.contains(&("uncertain".to_owned(), 6)), "{markers:?}");
-    assert!(markers.contains(&("important".to_owned(), 12)), "{markers:?}");
+    assert!(
+        markers.contains(&("uncertain".to_owned(), 6)),
+        "{markers:?}"
+    );
+    assert!(
+        markers.contains(&("important".to_owned(), 12)),
+        "{markers:?}"
+    );
 }

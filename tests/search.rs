@@ -101,6 +101,7 @@ fn note(file: &str, secs: &[Sec], note_index: usize) -> (Note, Vec<SectionFacts>
                     kind: MarkerKind::Important,
                     line: starts[i].0 + 1,
                     text: "IMPORTANT".to_owned(),
+                    entities: Vec::new(),
                 }]
             } else {
                 Vec::new()

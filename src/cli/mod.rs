@@ -1,6 +1,7 @@
 //! The command line: one binary, `cloudatlas`. With no subcommand it opens the explorer window;
 //! each subcommand makes one stage of the pipeline scriptable, testable and measurable.
 
+mod bench_ui;
 mod compile;
 mod layout;
 mod weak;
@@ -38,6 +39,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Search the notes: `[PATH] QUERY`, or a batch of queries with `--queries FILE`.
     Search(search::SearchArgs),
+    /// Measure the explorer's frame cost headless (the real UI, no window, no GPU).
+    BenchUi(bench_ui::BenchUiArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
@@ -48,5 +51,6 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Weak(args) => weak::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Search(args) => search::run(&args),
+        Command::BenchUi(args) => bench_ui::run(&args),
     }
 }

@@ -71,7 +71,7 @@ const UNCERTAIN_PHRASES: &[&str] = &[
 /// the line has no uncertain cue: an unsure line is what the weak-topic list most needs to see.
 pub fn classify(line: &str) -> Option<MarkerKind> {
     let trimmed = line.trim();
-    if trimmed.is_empty() {
+    if trimmed.is_empty() || !maybe_marked(trimmed) {
         return None;
     }
     let lower = trimmed.to_ascii_lowercase();
@@ -82,6 +82,27 @@ pub fn classify(line: &str) -> Option<MarkerKind> {
         return Some(MarkerKind::Important);
     }
     None
+}
+
+/// One case-insensitive pass over the line for anything a marker could start with: most lines
+/// have none, and the phrase checks below are then skipped.
+fn maybe_marked(line: &str) -> bool {
+    use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+    use std::sync::OnceLock;
+    static QUICK: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let quick = QUICK.get_or_init(|| {
+        let mut needles: Vec<&str> = Vec::new();
+        needles.extend(IMPORTANT_PHRASES);
+        needles.extend(UNCERTAIN_PHRASES);
+        needles.extend(IMPORTANT_OPENERS);
+        needles.extend(["important", "!!", "?"]);
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(needles)
+            .ok()
+    });
+    quick.as_ref().is_none_or(|ac| ac.is_match(line))
 }
 
 fn is_uncertain(line: &str, lower: &str) -> bool {
@@ -133,7 +154,9 @@ pub(crate) fn strip_bullet(line: &str) -> &str {
     let mut s = line.trim_start();
     loop {
         let before = s.len();
-        s = s.trim_start_matches(['-', '*', '•', '>', '=', '+', '~']).trim_start();
+        s = s
+            .trim_start_matches(['-', '*', '•', '>', '=', '+', '~'])
+            .trim_start();
         let digits = s.bytes().take_while(u8::is_ascii_digit).count();
         if digits > 0
             && digits <= 3
@@ -151,7 +174,10 @@ pub(crate) fn strip_bullet(line: &str) -> &str {
 /// `phrase` occurs in `haystack` starting at a word boundary.
 fn contains_phrase(haystack: &str, phrase: &str) -> bool {
     let bytes = haystack.as_bytes();
-    let first_is_word = phrase.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
+    let first_is_word = phrase
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphanumeric());
     let mut from = 0;
     while let Some(pos) = haystack.get(from..).and_then(|h| h.find(phrase)) {
         let at = from + pos;
@@ -175,7 +201,10 @@ fn has_word(line: &str, word: &str) -> bool {
     while let Some(pos) = line.get(from..).and_then(|h| h.find(word)) {
         let at = from + pos;
         let end = at + word.len();
-        let left = at == 0 || bytes.get(at - 1).is_some_and(|b| !b.is_ascii_alphanumeric());
+        let left = at == 0
+            || bytes
+                .get(at - 1)
+                .is_some_and(|b| !b.is_ascii_alphanumeric());
         let right = bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());
         if left && right {
             return true;
@@ -202,16 +231,28 @@ mod tests {
     const U: Option<MarkerKind> = Some(MarkerKind::Uncertain);
     const N: Option<MarkerKind> = None;
 
-    marker!(caps_important, "  - IMPORTANT - the log format of flow logs", I);
+    marker!(
+        caps_important,
+        "  - IMPORTANT - the log format of flow logs",
+        I
+    );
     marker!(bangs, "-> WATCH THE QUOTA!!", I);
     marker!(single_bang_is_plain, "done!", N);
-    marker!(exam_perspective, "EXAM PERSPECTIVE : know when hooks run", I);
+    marker!(
+        exam_perspective,
+        "EXAM PERSPECTIVE : know when hooks run",
+        I
+    );
     marker!(slash_comment, "Hooks order //very important", I);
     marker!(c_comment, "Test stages /* IMPORTANT */", I);
     marker!(points_for_exam, "KEY POINTS FOR EXAM:", I);
     marker!(importance_of, "- Importance of code review", I);
     marker!(be_aware, "- be aware of the limits of the service.", I);
-    marker!(understand_the, "- understand the need for a VPC endpoint", I);
+    marker!(
+        understand_the,
+        "- understand the need for a VPC endpoint",
+        I
+    );
     marker!(prose_important, "it is important to check auth first", N);
     marker!(plain_note, "NOTE : the agent runs on port 80", N);
     marker!(i_think, "the alias I think points at a version", U);
@@ -220,7 +261,11 @@ mod tests {
     marker!(check_before_exam, "Aurora too ? - check before exam", U);
     marker!(bracket_guess, "we can use KMS [key management service?]", U);
     marker!(my_theory, "probably slower - just my theory", U);
-    marker!(rhetorical_question, "- how do we give the app its settings ?", N);
+    marker!(
+        rhetorical_question,
+        "- how do we give the app its settings ?",
+        N
+    );
     marker!(thinking_word, "rethink the design", N);
     marker!(i_guess, "the agent is stored there, i guess.", U);
 

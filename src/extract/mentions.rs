@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::catalog::Catalog;
 
@@ -68,7 +68,10 @@ pub struct RawMention {
 /// Finds mentions of catalog entities; build once per catalog and reuse.
 #[derive(Debug)]
 pub struct MentionMatcher {
-    automaton: AhoCorasick,
+    /// Leftmost-longest DFA for the main sweep.
+    leftmost: AhoCorasick,
+    /// Every pattern, for overlapping search in small windows.
+    overlapping: AhoCorasick,
     /// Per automaton pattern: the forms that share its lowercase text.
     forms: Vec<Vec<Form>>,
     /// Lowercase abbreviation → the entry of its command-line tool (`eb` → `EB CLI`).
@@ -77,19 +80,118 @@ pub struct MentionMatcher {
 
 /// Common English words: a single-word name that is one of these must be capitalised to count.
 const ENGLISH_WORDS: &[&str] = &[
-    "config", "batch", "glue", "shield", "inspector", "pipeline", "connect", "backup", "translate",
-    "comprehend", "forecast", "personalize", "detective", "outposts", "organizations",
-    "organization", "artifact", "artifacts", "budgets", "chatbot", "proton", "amplify",
-    "transcribe", "snowball", "route", "storage", "events", "logs", "trail", "registry",
-    "activation", "traces", "source", "build", "deploy", "commit", "rolling", "immutable",
-    "canary", "linear", "subnet", "subnets", "stack", "stacks", "layer", "layers", "recipes",
-    "parameters", "outputs", "resources", "mappings", "conditions", "secrets", "tasks", "service",
-    "services", "cluster", "clusters", "instance", "instances", "image", "images", "bucket",
-    "buckets", "function", "functions", "table", "tables", "queue", "queues", "topic", "topics",
-    "stream", "streams", "alias", "aliases", "version", "versions", "tier", "tiers", "policy",
-    "policies", "role", "roles", "user", "users", "group", "groups", "health", "monitoring",
-    "testing", "tests", "setup", "configure", "shutdown", "undeploy", "deployment", "deployments",
-    "workspaces", "chime", "go", "support", "console", "dashboard", "dashboards", "tagging", "rust", "swift", "node", "salt", "neptune", "artillery",
+    "config",
+    "batch",
+    "glue",
+    "shield",
+    "inspector",
+    "pipeline",
+    "connect",
+    "backup",
+    "translate",
+    "comprehend",
+    "forecast",
+    "personalize",
+    "detective",
+    "outposts",
+    "organizations",
+    "organization",
+    "artifact",
+    "artifacts",
+    "budgets",
+    "chatbot",
+    "proton",
+    "amplify",
+    "transcribe",
+    "snowball",
+    "route",
+    "storage",
+    "events",
+    "logs",
+    "trail",
+    "registry",
+    "activation",
+    "traces",
+    "source",
+    "build",
+    "deploy",
+    "commit",
+    "rolling",
+    "immutable",
+    "canary",
+    "linear",
+    "subnet",
+    "subnets",
+    "stack",
+    "stacks",
+    "layer",
+    "layers",
+    "recipes",
+    "parameters",
+    "outputs",
+    "resources",
+    "mappings",
+    "conditions",
+    "secrets",
+    "tasks",
+    "service",
+    "services",
+    "cluster",
+    "clusters",
+    "instance",
+    "instances",
+    "image",
+    "images",
+    "bucket",
+    "buckets",
+    "function",
+    "functions",
+    "table",
+    "tables",
+    "queue",
+    "queues",
+    "topic",
+    "topics",
+    "stream",
+    "streams",
+    "alias",
+    "aliases",
+    "version",
+    "versions",
+    "tier",
+    "tiers",
+    "policy",
+    "policies",
+    "role",
+    "roles",
+    "user",
+    "users",
+    "group",
+    "groups",
+    "health",
+    "monitoring",
+    "testing",
+    "tests",
+    "setup",
+    "configure",
+    "shutdown",
+    "undeploy",
+    "deployment",
+    "deployments",
+    "workspaces",
+    "chime",
+    "go",
+    "support",
+    "console",
+    "dashboard",
+    "dashboards",
+    "tagging",
+    "rust",
+    "swift",
+    "node",
+    "salt",
+    "neptune",
+    "artillery",
 ];
 
 /// Abbreviations that are everyday computing words: never matched lowercase, and matched in
@@ -104,12 +206,61 @@ const LOWERCASE_STOP: &[&str] = &[
 
 /// Words that make `abbr WORD` a command line (`eb create`) rather than a mention.
 const COMMAND_WORDS: &[&str] = &[
-    "init", "create", "deploy", "delete", "list", "describe", "get", "put", "update", "status",
-    "health", "terminate", "package", "build", "run", "push", "pull", "start", "stop", "logs",
-    "ssh", "swap", "open", "validate", "config", "console", "events", "printenv", "setenv",
-    "scale", "use", "clone", "restore", "abort", "upgrade", "platform", "local", "labs", "tags",
-    "appversion", "codesource", "local", "sync", "cp", "mv", "rm", "ls", "mb", "rb", "invoke",
-    "publish", "login", "logout", "configure", "help",
+    "init",
+    "create",
+    "deploy",
+    "delete",
+    "list",
+    "describe",
+    "get",
+    "put",
+    "update",
+    "status",
+    "health",
+    "terminate",
+    "package",
+    "build",
+    "run",
+    "push",
+    "pull",
+    "start",
+    "stop",
+    "logs",
+    "ssh",
+    "swap",
+    "open",
+    "validate",
+    "config",
+    "console",
+    "events",
+    "printenv",
+    "setenv",
+    "scale",
+    "use",
+    "clone",
+    "restore",
+    "abort",
+    "upgrade",
+    "platform",
+    "local",
+    "labs",
+    "tags",
+    "appversion",
+    "codesource",
+    "local",
+    "sync",
+    "cp",
+    "mv",
+    "rm",
+    "ls",
+    "mb",
+    "rb",
+    "invoke",
+    "publish",
+    "login",
+    "logout",
+    "configure",
+    "help",
 ];
 
 impl MentionMatcher {
@@ -183,84 +334,129 @@ impl MentionMatcher {
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new()
+        // A DFA: the leftmost-longest sweep over every note is the hot loop of a compile.
+        let leftmost = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)?;
+        let overlapping = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&patterns)?;
         Ok(Self {
-            automaton,
+            leftmost,
+            overlapping,
             forms,
             cli_of,
         })
     }
 
     /// All mentions in `text`, sorted by start, non-overlapping (longest wins).
+    ///
+    /// A leftmost-longest pass finds the usual mention in one sweep; only where that match fails
+    /// a rule (case, boundary, URL, …) is its span searched again for shorter candidates.
     pub fn find(&self, text: &str, catalog: &Catalog) -> Vec<RawMention> {
-        resolve_overlaps(self.candidates(text, catalog))
+        let mut found: Vec<RawMention> = Vec::new();
+        for m in self.leftmost.find_iter(text) {
+            if self.check(
+                text,
+                m.start(),
+                m.end(),
+                m.pattern().as_usize(),
+                catalog,
+                &mut found,
+            ) {
+                continue;
+            }
+            let Some(window) = text.get(m.start()..m.end()) else {
+                continue;
+            };
+            for inner in self.overlapping.find_overlapping_iter(window) {
+                let (start, end) = (m.start() + inner.start(), m.start() + inner.end());
+                if end - start < m.end() - m.start() {
+                    self.check(
+                        text,
+                        start,
+                        end,
+                        inner.pattern().as_usize(),
+                        catalog,
+                        &mut found,
+                    );
+                }
+            }
+        }
+        resolve_overlaps(found)
     }
 
     /// Every valid candidate in `text`, overlapping ones included, unsorted.
     pub fn candidates(&self, text: &str, catalog: &Catalog) -> Vec<RawMention> {
-        let bytes = text.as_bytes();
         let mut candidates: Vec<RawMention> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(text) {
-            let Some(forms) = self.forms.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            let (start, end) = (m.start(), m.end());
-            if !left_boundary(bytes, start) {
-                continue;
-            }
-            for form in forms {
-                let Some(end) = right_boundary(bytes, end, form.abbreviation) else {
-                    continue;
-                };
-                let Some(surface) = text.get(start..m.end()) else {
-                    continue;
-                };
-                if !case_ok(form, surface, text, start) {
-                    // `eb create`: the command-line tool of `EB`, if the catalog has one.
-                    if form.abbreviation
-                        && surface.bytes().all(|b| !b.is_ascii_uppercase())
-                        && let Some(&cli) = self.cli_of.get(surface)
-                        && followed_by_command(text, m.end())
-                    {
-                        candidates.push(RawMention {
-                            entry: cli,
-                            start,
-                            end,
-                        });
-                    }
-                    continue;
-                }
-                if form.abbreviation
-                    && surface.bytes().all(|b| !b.is_ascii_uppercase())
-                    && followed_by_command(text, m.end())
-                {
-                    if let Some(&cli) = self.cli_of.get(&surface.to_ascii_lowercase()) {
-                        candidates.push(RawMention {
-                            entry: cli,
-                            start,
-                            end,
-                        });
-                    }
-                    continue;
-                }
-                if in_excluded_token(text, start, end) {
-                    continue;
-                }
-                if catalog.entries.get(form.entry).is_none() {
-                    continue;
-                }
-                candidates.push(RawMention {
-                    entry: form.entry,
-                    start,
-                    end,
-                });
-                break;
-            }
+        for m in self.overlapping.find_overlapping_iter(text) {
+            self.check(
+                text,
+                m.start(),
+                m.end(),
+                m.pattern().as_usize(),
+                catalog,
+                &mut candidates,
+            );
         }
         candidates
+    }
+
+    /// Applies the rules to one automaton match; pushes the mention and returns `true` if one of
+    /// the pattern's forms accepts it.
+    fn check(
+        &self,
+        text: &str,
+        start: usize,
+        match_end: usize,
+        pattern: usize,
+        catalog: &Catalog,
+        out: &mut Vec<RawMention>,
+    ) -> bool {
+        let bytes = text.as_bytes();
+        let Some(forms) = self.forms.get(pattern) else {
+            return false;
+        };
+        if !left_boundary(bytes, start) {
+            return false;
+        }
+        let Some(surface) = text.get(start..match_end) else {
+            return false;
+        };
+        for form in forms {
+            let Some(end) = right_boundary(bytes, match_end, form.abbreviation) else {
+                continue;
+            };
+            let lowercase = surface.bytes().all(|b| !b.is_ascii_uppercase());
+            if form.abbreviation && lowercase && followed_by_command(text, match_end) {
+                // `eb create`: the command-line tool of `EB`, if the catalog has one.
+                if let Some(&cli) = self.cli_of.get(&surface.to_ascii_lowercase()) {
+                    out.push(RawMention {
+                        entry: cli,
+                        start,
+                        end,
+                    });
+                    return true;
+                }
+                continue;
+            }
+            if !case_ok(form, surface, text, start) || in_excluded_token(text, start, end) {
+                continue;
+            }
+            if catalog.entries.get(form.entry).is_none() {
+                continue;
+            }
+            out.push(RawMention {
+                entry: form.entry,
+                start,
+                end,
+            });
+            return true;
+        }
+        false
     }
 }
 
@@ -268,7 +464,8 @@ impl MentionMatcher {
 fn looks_like_abbreviation(name: &str) -> bool {
     let n = name.trim();
     (2..=5).contains(&n.len())
-        && n.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && n.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
         && n.bytes().any(|b| b.is_ascii_uppercase())
 }
 
@@ -338,8 +535,13 @@ pub(crate) fn name_variants(name: &str) -> Vec<String> {
     }
     for base in bases.clone() {
         for prefix in ["AWS ", "Amazon ", "aws ", "amazon "] {
+            // Only a proper name survives without its prefix: `AWS CodeBuild` → `CodeBuild`,
+            // but `aws configure` stays whole.
             if let Some(rest) = base.strip_prefix(prefix)
                 && rest.trim().len() >= 2
+                && rest
+                    .bytes()
+                    .any(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
             {
                 bases.push(rest.trim().to_owned());
             }
@@ -347,10 +549,7 @@ pub(crate) fn name_variants(name: &str) -> Vec<String> {
     }
     let mut out: Vec<String> = Vec::new();
     for base in bases {
-        let words: Vec<&str> = base
-            .split([' ', '-'])
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words: Vec<&str> = base.split([' ', '-']).filter(|w| !w.is_empty()).collect();
         out.push(base.clone());
         if (2..=4).contains(&words.len())
             && words
@@ -400,10 +599,13 @@ fn right_boundary(bytes: &[u8], end: usize, abbreviation: bool) -> Option<usize>
     for suffix in suffixes {
         let stop = end + suffix.len();
         // An abbreviation's plural is a lowercase `s` (`ASGs`), never a capital (`EBS`).
-        if bytes
-            .get(end..stop)
-            .is_some_and(|s| if abbreviation { s == *suffix } else { s.eq_ignore_ascii_case(suffix) })
-            && boundary(stop)
+        if bytes.get(end..stop).is_some_and(|s| {
+            if abbreviation {
+                s == *suffix
+            } else {
+                s.eq_ignore_ascii_case(suffix)
+            }
+        }) && boundary(stop)
         {
             return Some(stop);
         }
@@ -465,7 +667,9 @@ fn in_excluded_token(text: &str, start: usize, end: usize) -> bool {
         && bytes.get(start - 1) == Some(&b'.')
         && bytes.get(start - 2).is_some_and(|b| is_word_byte(*b));
     let after_dot = bytes.get(end) == Some(&b'.')
-        && bytes.get(end + 1).is_some_and(|b| b.is_ascii_alphanumeric());
+        && bytes
+            .get(end + 1)
+            .is_some_and(|b| b.is_ascii_alphanumeric());
     if before_dot || after_dot {
         return true;
     }
@@ -480,7 +684,10 @@ fn in_excluded_token(text: &str, start: usize, end: usize) -> bool {
     let Some(token) = text.get(token_start..token_end) else {
         return false;
     };
-    let lead = token.len() - token.trim_start_matches(['"', '\'', '(', '[', '{', '<', '`']).len();
+    let lead = token.len()
+        - token
+            .trim_start_matches(['"', '\'', '(', '[', '{', '<', '`'])
+            .len();
     let token_start = token_start + lead;
     let Some(token) = text.get(token_start..token_end) else {
         return false;
@@ -545,7 +752,13 @@ pub(crate) mod tests {
     use super::*;
     use crate::catalog::{CatalogRelation, Entry, EntryKind, RelationKind};
 
-    fn entry(id: &str, kind: EntryKind, name: &str, aliases: &[&str], abbreviations: &[&str]) -> Entry {
+    fn entry(
+        id: &str,
+        kind: EntryKind,
+        name: &str,
+        aliases: &[&str],
+        abbreviations: &[&str],
+    ) -> Entry {
         Entry {
             id: id.to_owned(),
             kind,
@@ -561,32 +774,116 @@ pub(crate) mod tests {
 
     /// A small catalog for the extraction tests.
     pub(crate) fn test_catalog() -> Catalog {
-        let mut sam = entry("sam", EntryKind::Service, "AWS Serverless Application Model", &["SAM"], &[]);
+        let mut sam = entry(
+            "sam",
+            EntryKind::Service,
+            "AWS Serverless Application Model",
+            &["SAM"],
+            &[],
+        );
         sam.relations.push(CatalogRelation {
             kind: RelationKind::TranslatesTo,
             target: "cloudformation".to_owned(),
         });
         Catalog::new(vec![
-            entry("elastic-beanstalk", EntryKind::Service, "AWS Elastic Beanstalk", &["Beanstalk"], &["EB"]),
+            entry(
+                "elastic-beanstalk",
+                EntryKind::Service,
+                "AWS Elastic Beanstalk",
+                &["Beanstalk"],
+                &["EB"],
+            ),
             entry("eb-cli", EntryKind::Concept, "EB CLI", &["awsebcli"], &[]),
             entry("aws-config", EntryKind::Service, "AWS Config", &[], &[]),
-            entry("s3", EntryKind::Service, "Amazon S3", &["S3", "Simple Storage Service"], &[]),
-            entry("cloudwatch", EntryKind::Service, "Amazon CloudWatch", &[], &[]),
-            entry("cloudwatch-logs", EntryKind::Service, "Amazon CloudWatch Logs", &[], &[]),
-            entry("auto-scaling", EntryKind::Service, "Amazon EC2 Auto Scaling", &["Auto Scaling"], &["ASG"]),
-            entry("ecr", EntryKind::Service, "Amazon Elastic Container Registry (ECR)", &[], &[]),
-            entry("ram", EntryKind::Service, "AWS Resource Access Manager", &["AWS RAM"], &[]),
+            entry(
+                "s3",
+                EntryKind::Service,
+                "Amazon S3",
+                &["S3", "Simple Storage Service"],
+                &[],
+            ),
+            entry(
+                "cloudwatch",
+                EntryKind::Service,
+                "Amazon CloudWatch",
+                &[],
+                &[],
+            ),
+            entry(
+                "cloudwatch-logs",
+                EntryKind::Service,
+                "Amazon CloudWatch Logs",
+                &[],
+                &[],
+            ),
+            entry(
+                "auto-scaling",
+                EntryKind::Service,
+                "Amazon EC2 Auto Scaling",
+                &["Auto Scaling"],
+                &["ASG"],
+            ),
+            entry(
+                "ecr",
+                EntryKind::Service,
+                "Amazon Elastic Container Registry (ECR)",
+                &[],
+                &[],
+            ),
+            entry(
+                "ram",
+                EntryKind::Service,
+                "AWS Resource Access Manager",
+                &["AWS RAM"],
+                &[],
+            ),
             entry("lambda", EntryKind::Service, "AWS Lambda", &[], &[]),
-            entry("cloudformation", EntryKind::Service, "AWS CloudFormation", &[], &["CFN"]),
+            entry(
+                "cloudformation",
+                EntryKind::Service,
+                "AWS CloudFormation",
+                &[],
+                &["CFN"],
+            ),
             entry("codebuild", EntryKind::Service, "AWS CodeBuild", &[], &[]),
             entry("codecommit", EntryKind::Service, "AWS CodeCommit", &[], &[]),
-            entry("codepipeline", EntryKind::Service, "AWS CodePipeline", &[], &[]),
+            entry(
+                "codepipeline",
+                EntryKind::Service,
+                "AWS CodePipeline",
+                &[],
+                &[],
+            ),
             entry("jenkins", EntryKind::Tool, "Jenkins", &[], &[]),
-            entry("in-place", EntryKind::Concept, "In-place deployment", &["in-place"], &[]),
-            entry("blue-green", EntryKind::Concept, "Blue/green deployment", &["blue/green", "blue-green"], &[]),
-            entry("global-tables", EntryKind::Concept, "DynamoDB global tables", &["global table"], &[]),
+            entry(
+                "in-place",
+                EntryKind::Concept,
+                "In-place deployment",
+                &["in-place"],
+                &[],
+            ),
+            entry(
+                "blue-green",
+                EntryKind::Concept,
+                "Blue/green deployment",
+                &["blue/green", "blue-green"],
+                &[],
+            ),
+            entry(
+                "global-tables",
+                EntryKind::Concept,
+                "DynamoDB global tables",
+                &["global table"],
+                &[],
+            ),
             entry("dynamodb", EntryKind::Service, "Amazon DynamoDB", &[], &[]),
-            entry("ebextensions", EntryKind::Concept, ".ebextensions", &["ebextensions"], &[]),
+            entry(
+                "ebextensions",
+                EntryKind::Concept,
+                ".ebextensions",
+                &["ebextensions"],
+                &[],
+            ),
             sam,
         ])
     }
@@ -614,33 +911,67 @@ pub(crate) mod tests {
         };
     }
 
-    mentions!(eb_abbreviation, "EB deploys the app", ["elastic-beanstalk=EB"]);
+    mentions!(
+        eb_abbreviation,
+        "EB deploys the app",
+        ["elastic-beanstalk=EB"]
+    );
     mentions!(eb_create_is_cli, "then run eb create", ["eb-cli=eb"]);
     mentions!(eb_deploy_is_cli, "eb deploy --staged", ["eb-cli=eb"]);
     mentions!(eb_lowercase_word_is_nothing, "the eb environment", []);
-    mentions!(aws_config, "AWS Config records changes", ["aws-config=AWS Config"]);
+    mentions!(
+        aws_config,
+        "AWS Config records changes",
+        ["aws-config=AWS Config"]
+    );
     mentions!(config_yml_is_not, "a config.yml file and a config file", []);
-    mentions!(config_capitalised_mid_sentence, "rules of Config apply", ["aws-config=Config"]);
+    mentions!(
+        config_capitalised_mid_sentence,
+        "rules of Config apply",
+        ["aws-config=Config"]
+    );
     mentions!(config_at_line_start_is_not, "Config values go here", []);
     mentions!(s3_any_case, "upload to s3 or S3", ["s3=s3", "s3=S3"]);
     mentions!(s3_not_in_url, "see https://s3.amazonaws.com/bucket/key", []);
     mentions!(s3_not_in_host, "s3.amazonaws.com is the host", []);
-    mentions!(s3_scheme_is_mention, "copy to s3://my-bucket/key", ["s3=s3"]);
+    mentions!(
+        s3_scheme_is_mention,
+        "copy to s3://my-bucket/key",
+        ["s3=s3"]
+    );
     mentions!(s3_not_in_arn, "arn:aws:s3:::bucket-name", []);
     mentions!(s3_not_in_file_name, "edit foo.s3.json now", []);
     mentions!(not_in_path, "logs in /aws/CodeBuild/project", []);
-    mentions!(longest_match, "CloudWatch Logs and CloudWatch", ["cloudwatch-logs=CloudWatch Logs", "cloudwatch=CloudWatch"]);
-    mentions!(spacing_variants, "autoscaling, auto-scaling and Auto Scaling", [
-        "auto-scaling=autoscaling", "auto-scaling=auto-scaling", "auto-scaling=Auto Scaling"
-    ]);
-    mentions!(plural, "two global tables and ASGs", ["global-tables=global tables", "auto-scaling=ASGs"]);
+    mentions!(
+        longest_match,
+        "CloudWatch Logs and CloudWatch",
+        ["cloudwatch-logs=CloudWatch Logs", "cloudwatch=CloudWatch"]
+    );
+    mentions!(
+        spacing_variants,
+        "autoscaling, auto-scaling and Auto Scaling",
+        [
+            "auto-scaling=autoscaling",
+            "auto-scaling=auto-scaling",
+            "auto-scaling=Auto Scaling"
+        ]
+    );
+    mentions!(
+        plural,
+        "two global tables and ASGs",
+        ["global-tables=global tables", "auto-scaling=ASGs"]
+    );
     mentions!(asg_lowercase, "the asg replaces it", ["auto-scaling=asg"]);
     mentions!(word_boundary, "EBS volumes and PEB", []);
     mentions!(bracket_abbreviation, "push to ECR", ["ecr=ECR"]);
     mentions!(generic_ram_is_memory, "amount of RAM & CPU", []);
     mentions!(aws_ram_is_service, "share with AWS RAM", ["ram=AWS RAM"]);
     mentions!(lowercase_name, "a lambda function", ["lambda=lambda"]);
-    mentions!(dotted_folder, "inside the .ebextensions folder", ["ebextensions=.ebextensions"]);
+    mentions!(
+        dotted_folder,
+        "inside the .ebextensions folder",
+        ["ebextensions=.ebextensions"]
+    );
 
     #[test]
     fn name_variants_cover_spacing_and_prefix() {

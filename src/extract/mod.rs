@@ -199,7 +199,7 @@ fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::with_capacity(text.len() / 40 + 1);
     starts.push(0);
     starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-    if starts.last() == Some(&text.len()) && text.len() > 0 {
+    if starts.last() == Some(&text.len()) && !text.is_empty() {
         starts.pop();
     }
     starts
@@ -211,7 +211,9 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     let line_count = starts.len();
     let line_text = |i: usize| -> &str {
         let s = starts.get(i).copied().unwrap_or(text.len());
-        let e = starts.get(i + 1).map_or(text.len(), |n| n.saturating_sub(1));
+        let e = starts
+            .get(i + 1)
+            .map_or(text.len(), |n| n.saturating_sub(1));
         text.get(s..e.max(s)).unwrap_or("").trim_end_matches('\r')
     };
     // Mentions, split per line with line-relative offsets.
@@ -448,8 +450,9 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
             continue;
         };
         let mut parents: Vec<usize> = Vec::new();
-        for name in std::iter::once(&entry.name).chain(entry.aliases.iter()) {
-            let bare = mentions::name_variants(name);
+        // The canonical name only: aliases keep historical names (`EC2 Systems Manager`).
+        {
+            let bare = mentions::name_variants(&entry.name);
             for variant in bare {
                 for m in ex.mentions.candidates(&variant, catalog) {
                     if m.entry != entry_ix
@@ -483,7 +486,7 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
         }
     }
     // The catalog's own relations between two nodes.
-    for (&entry_ix, _) in &counts {
+    for &entry_ix in counts.keys() {
         let Some(entry) = catalog.entries.get(entry_ix) else {
             continue;
         };
@@ -585,7 +588,13 @@ mod tests {
                 let (a, b) = g.edge_endpoints(e).unwrap();
                 let r = &g[e];
                 let lines: Vec<String> = r.evidence.iter().map(|ev| ev.line.to_string()).collect();
-                format!("{} {} {} @{}", g[a].id, r.kind.as_str(), g[b].id, lines.join(","))
+                format!(
+                    "{} {} {} @{}",
+                    g[a].id,
+                    r.kind.as_str(),
+                    g[b].id,
+                    lines.join(",")
+                )
             })
             .collect();
         out.sort();
@@ -597,7 +606,12 @@ mod tests {
             #[test]
             fn $name() {
                 let got = edges(&run($text));
-                assert!(got.iter().any(|e| e == $want), "want {:?} in {:?}", $want, got);
+                assert!(
+                    got.iter().any(|e| e == $want),
+                    "want {:?} in {:?}",
+                    $want,
+                    got
+                );
             }
         };
         ($name:ident, $text:expr, none) => {
@@ -623,9 +637,11 @@ mod tests {
         has "global-tables part_of dynamodb @3");
     relation!(catalog_relation, "SAM and, much later in another sentence. CloudFormation.\n",
         has "sam translates_to cloudformation @");
-    relation!(long_sentence_no_edge,
+    relation!(
+        long_sentence_no_edge,
         "Lambda runs code and there is a lot to say about that, about memory, timeouts, layers, concurrency, and in the end S3 too\n",
-        none);
+        none
+    );
     relation!(heading_subject_bullets,
         "CodePipeline :\n\t- used for integrating CodeCommit, CodeBuild services\n\n",
         has "codepipeline integrates codecommit @2");
@@ -639,7 +655,11 @@ mod tests {
         let markers: Vec<(MarkerKind, u32, Vec<String>)> = x
             .sections
             .iter()
-            .flat_map(|s| s.markers.iter().map(|m| (m.kind, m.line, m.entities.clone())))
+            .flat_map(|s| {
+                s.markers
+                    .iter()
+                    .map(|m| (m.kind, m.line, m.entities.clone()))
+            })
             .collect();
         assert_eq!(
             markers,
@@ -653,7 +673,12 @@ mod tests {
     #[test]
     fn nodes_are_only_what_the_notes_name() {
         let x = run("Lambda and S3\n");
-        let ids: Vec<&str> = x.graph.entities_sorted().iter().map(|e| e.id.as_str()).collect();
+        let ids: Vec<&str> = x
+            .graph
+            .entities_sorted()
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect();
         assert_eq!(ids, ["lambda", "s3"]);
         assert_eq!(x.graph.entity("lambda").unwrap().mentions, 1);
     }

@@ -73,7 +73,7 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
     let mut out = Vec::new();
     let mut list: Option<ListContext> = None;
     // A term line (`- Rolling :`) whose next line defines it.
-    let mut term: Option<usize> = None;
+    let mut term: Option<(usize, usize, bool)> = None;
     for facts in lines {
         let trimmed = facts.text.trim();
         if trimmed.is_empty() {
@@ -120,13 +120,19 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
                 let next_cue = found_cues
                     .get(i + 1)
                     .map_or(clause_end, |c| c.start.max(cue.end));
-                let left = clause_units.iter().rev().find(|u| u.end <= cue.start).copied();
+                let left = clause_units
+                    .iter()
+                    .rev()
+                    .find(|u| u.end <= cue.start)
+                    .copied();
                 let right: Vec<Unit> = clause_units
                     .iter()
                     .copied()
                     .filter(|u| u.start >= cue.end && u.start < next_cue)
                     .collect();
-                if cue.cue.phrase == "over" && !left.is_some_and(|l| words_between(facts.text, l.end, cue.start) == 0) {
+                if cue.cue.phrase == "over"
+                    && left.is_none_or(|l| words_between(facts.text, l.end, cue.start) != 0)
+                {
                     continue;
                 }
                 let left_entry = left.map(|u| u.entry).or(implied);
@@ -162,7 +168,7 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
                         kind: Some(cue.cue.kind),
                         items_first: cue.cue.direction == Direction::Forward,
                         indent,
-                        compare: false,
+                        compare: is_comparison_intro(trimmed),
                         siblings: Vec::new(),
                     });
                     continue;
@@ -175,18 +181,29 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
             let distinct = distinct_entries(&clause_units);
             if out.len() == before {
                 // `in-place OR blue/green`: two units with only `or`/`/` between them.
-                if let [a, b] = distinct.as_slice()
-                    && clause_units.len() == 2
-                    && let (Some(ua), Some(ub)) = (clause_units.first(), clause_units.get(1))
-                    && is_or_between(facts.text, ua.end, ub.start)
-                {
-                    out.push(Found {
-                        source: *a,
-                        target: *b,
-                        kind: RelationKind::AlternativeTo,
-                        line: facts.line,
-                        weight: 1.0,
-                    });
+                let alternatives: Vec<(usize, usize)> = clause_units
+                    .windows(2)
+                    .filter_map(|w| match w {
+                        [ua, ub]
+                            if ua.entry != ub.entry
+                                && kinds.get(ua.entry) == kinds.get(ub.entry)
+                                && is_or_between(facts.text, ua.end, ub.start) =>
+                        {
+                            Some((ua.entry, ub.entry))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if !alternatives.is_empty() {
+                    for (a, b) in alternatives {
+                        out.push(Found {
+                            source: a,
+                            target: b,
+                            kind: RelationKind::AlternativeTo,
+                            line: facts.line,
+                            weight: 1.0,
+                        });
+                    }
                 } else if let [a, b] = distinct.as_slice()
                     && clause_end - clause_start <= SHORT_SENTENCE
                     && !facts.heading
@@ -207,15 +224,19 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
             }
             produced |= out.len() > before;
         }
+        if let Some(ctx) = list.as_mut()
+            && ctx.compare
+            && let Some(item) = item_head(facts.text, &units)
+            && indent > ctx.indent
+        {
+            ctx.siblings.push((item, facts.line));
+        }
         // An item that is just an entity name (`- Fargate`, `- EKS : managed Kubernetes`).
         if !produced
             && !facts.heading
             && let Some(item) = item_head(facts.text, &units)
         {
             if let Some(ctx) = list.as_mut() {
-                if ctx.compare {
-                    ctx.siblings.push((item, facts.line));
-                }
                 if item != ctx.anchor {
                     let kind = ctx.kind.unwrap_or_else(|| grouping_kind(kinds, item));
                     let (s, t) = if ctx.items_first {
@@ -247,10 +268,15 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
             }
         }
         // The first line of a term's definition names one other entity: the term relates to it.
+        // (Introduced by `:`/`-`, or indented below the term; a sibling bullet is not one.)
         if !produced
-            && let Some(t) = defined
-            && let [only] = distinct_entries(&units).as_slice()
-            && *only != t
+            && let Some((t, term_indent, introduced)) = defined
+            && (introduced || indent > term_indent)
+            && let [only] = distinct_entries(&units)
+                .into_iter()
+                .filter(|e| *e != t)
+                .collect::<Vec<_>>()
+                .as_slice()
         {
             out.push(Found {
                 source: t,
@@ -263,7 +289,7 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
         if let [only] = units.as_slice()
             && is_term_line(facts.text, only)
         {
-            term = Some(only.entry);
+            term = Some((only.entry, indent, ends_list_intro(trimmed)));
         }
         // A cue-less list intro (`Ways to achieve blue-green deployment :`, `two types of …`).
         if open.is_none()
@@ -271,10 +297,7 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
             && ends_list_intro(trimmed)
             && let Some(anchor) = units.last().map(|u| u.entry).or(facts.subject)
         {
-            let lower = trimmed.to_ascii_lowercase();
-            let compare = ["types", "kinds", " vs", "difference", "two ", "2 "]
-                .iter()
-                .any(|w| lower.contains(w));
+            let compare = is_comparison_intro(trimmed);
             open = Some(ListContext {
                 anchor,
                 kind: None,
@@ -370,6 +393,16 @@ fn compound_units(facts: &LineFacts<'_>, kinds: &[EntryKind], out: &mut Vec<Foun
                 prev.end = u.end;
                 continue;
             }
+            if facts.heading && is_heading_pair_gap(gap) && prev.entry != u.entry {
+                // `RTO and RPO`, `Infrastructure as Code - CloudFormation`: the section pairs them.
+                out.push(Found {
+                    source: prev.entry,
+                    target: u.entry,
+                    kind: RelationKind::Other,
+                    line: facts.line,
+                    weight: 0.5,
+                });
+            }
             if is_compound_gap(gap, facts.heading) {
                 let modifier = prev.entry;
                 let head_kind = kinds.get(u.entry);
@@ -396,6 +429,14 @@ fn compound_units(facts: &LineFacts<'_>, kinds: &[EntryKind], out: &mut Vec<Foun
         units.push(u);
     }
     units
+}
+
+fn is_heading_pair_gap(gap: &str) -> bool {
+    let g = gap.trim().to_ascii_lowercase();
+    matches!(
+        g.as_str(),
+        "-" | ":" | "–" | "and" | "&" | "vs" | "vs." | "/"
+    )
 }
 
 fn is_compound_gap(gap: &str, heading: bool) -> bool {
@@ -469,16 +510,25 @@ fn close_without_comma(text: &str, clause_start: usize, a_end: usize, b_start: u
                 .get(clause_start..a_end)
                 .map(|t| strip_bullet(t.trim()).to_ascii_lowercase())
                 .unwrap_or_default();
-            ["in case of", "for ", "with ", "if ", "when ", "during ", "unlike "]
-                .iter()
-                .any(|p| lead.starts_with(p))
+            [
+                "in case of",
+                "for ",
+                "with ",
+                "if ",
+                "when ",
+                "during ",
+                "unlike ",
+            ]
+            .iter()
+            .any(|p| lead.starts_with(p))
         }
         _ => false,
     }
 }
 
 fn words_between(text: &str, a: usize, b: usize) -> usize {
-    text.get(a..b).map_or(usize::MAX, |g| g.split_whitespace().count())
+    text.get(a..b)
+        .map_or(usize::MAX, |g| g.split_whitespace().count())
 }
 
 fn starts_with_pronoun(rest: &str) -> bool {
@@ -516,6 +566,14 @@ fn item_head(text: &str, units: &[Unit]) -> Option<usize> {
         || rest == "-"
         || rest == ".";
     ok.then_some(first.entry)
+}
+
+/// `two types of health checks -`, `Web vs Worker :`: the items that follow are compared.
+fn is_comparison_intro(trimmed: &str) -> bool {
+    let lower = trimmed.to_ascii_lowercase();
+    ["types", "kinds", " vs", "difference", "two ", "2 "]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// A line that is just a term: `- Rolling :`, `Immutable`, `CodeDeploy -`.

@@ -6,18 +6,130 @@
 
 /// First words that make a heading generic or a sentence rather than a name.
 const GENERIC_FIRST: &[&str] = &[
-    "other", "important", "things", "thing", "how", "to", "when", "if", "the", "a", "an", "we",
-    "for", "note", "notes", "e.g", "eg", "example", "examples", "use", "using", "in", "this",
-    "that", "these", "those", "it", "its", "step", "steps", "overview", "sample", "practical",
-    "what", "why", "once", "after", "before", "then", "also", "so", "here", "there", "create",
-    "creating", "looking", "two", "three", "four", "five", "main", "major", "various", "some",
-    "all", "each", "difference", "differences", "ways", "way", "refer", "reference", "see",
-    "summary", "introduction", "intro", "misc", "miscellaneous", "todo", "questions", "question",
-    "key", "points", "point", "more", "about", "general", "basics", "setting", "setup", "my",
-    "our", "your", "new", "read", "remember", "following", "below", "above", "part", "chapter",
-    "section", "lesson", "module", "week", "day", "aws", "amazon", "with", "without", "is", "are",
-    "can", "do", "does", "and", "or", "but", "not", "no", "yes", "ok", "done", "first", "second",
-    "next", "last", "finally", "important:", "exam", "tips", "tip", "mainly", "basically",
+    "other",
+    "important",
+    "things",
+    "thing",
+    "how",
+    "to",
+    "when",
+    "if",
+    "the",
+    "a",
+    "an",
+    "we",
+    "for",
+    "note",
+    "notes",
+    "e.g",
+    "eg",
+    "example",
+    "examples",
+    "use",
+    "using",
+    "in",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "step",
+    "steps",
+    "overview",
+    "sample",
+    "practical",
+    "what",
+    "why",
+    "once",
+    "after",
+    "before",
+    "then",
+    "also",
+    "so",
+    "here",
+    "there",
+    "create",
+    "creating",
+    "looking",
+    "two",
+    "three",
+    "four",
+    "five",
+    "main",
+    "major",
+    "various",
+    "some",
+    "all",
+    "each",
+    "difference",
+    "differences",
+    "ways",
+    "way",
+    "refer",
+    "reference",
+    "see",
+    "summary",
+    "introduction",
+    "intro",
+    "misc",
+    "miscellaneous",
+    "todo",
+    "questions",
+    "question",
+    "key",
+    "points",
+    "point",
+    "more",
+    "about",
+    "general",
+    "basics",
+    "setting",
+    "setup",
+    "my",
+    "our",
+    "your",
+    "new",
+    "read",
+    "remember",
+    "following",
+    "below",
+    "above",
+    "part",
+    "chapter",
+    "section",
+    "lesson",
+    "module",
+    "week",
+    "day",
+    "aws",
+    "amazon",
+    "with",
+    "without",
+    "is",
+    "are",
+    "can",
+    "do",
+    "does",
+    "and",
+    "or",
+    "but",
+    "not",
+    "no",
+    "yes",
+    "ok",
+    "done",
+    "first",
+    "second",
+    "next",
+    "last",
+    "finally",
+    "important:",
+    "exam",
+    "tips",
+    "tip",
+    "mainly",
+    "basically",
     "distributed",
 ];
 
@@ -61,7 +173,12 @@ pub fn is_topic_title(title: &str, entity_words: usize) -> bool {
     // A title that is only entity names is that entity, not a topic.
     let other_words = words
         .iter()
-        .filter(|w| !matches!(w.as_str(), "and" | "&" | "of" | "in" | "the" | "aws" | "amazon"))
+        .filter(|w| {
+            !matches!(
+                w.as_str(),
+                "and" | "&" | "of" | "in" | "the" | "aws" | "amazon"
+            )
+        })
         .count();
     other_words > entity_words
 }
@@ -114,7 +231,12 @@ mod tests {
     topic!(generic_components, "Important components :", 0, false);
     topic!(generic_options, "other options are :", 0, false);
     topic!(sentence, "The arn of lambdas are of two types", 0, false);
-    topic!(how_to, "To create a new version of a lambda function", 0, false);
+    topic!(
+        how_to,
+        "To create a new version of a lambda function",
+        0,
+        false
+    );
     topic!(question, "Why use tags?", 0, false);
     topic!(just_entity, "AWS CodeBuild", 1, false);
     topic!(numbered, "1) Create a new project", 0, false);
@@ -122,7 +244,10 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(topic_id("Lambda versioning & alias"), "topic:lambda-versioning-alias");
+        assert_eq!(
+            topic_id("Lambda versioning & alias"),
+            "topic:lambda-versioning-alias"
+        );
         assert_eq!(label("Data bags :"), "Data bags");
     }
 }

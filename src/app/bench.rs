@@ -1,0 +1,221 @@
+//! The headless measuring mode behind `cloudatlas bench-ui`: the real explorer UI (map, a pane,
+//! the search box) for N frames with a moving pointer, no window and no GPU, tessellation
+//! included, layout paused. Same frame recipe as the egui_graphs peer (../shared/bench).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use egui::{Event, Pos2, RawInput, Rect, pos2, vec2};
+use serde::Serialize;
+
+use super::jobs::Source;
+use super::model::MapModel;
+use super::state::StateStore;
+use super::{Command, Explorer, ExplorerOptions};
+
+/// What to measure.
+#[derive(Clone, Debug)]
+pub struct BenchOptions {
+    /// A notes file or folder, or a node-link graph JSON file.
+    pub input: PathBuf,
+    /// `{"id": [x, y], ...}` positions (e.g. from the peers' layout scripts).
+    pub positions: Option<PathBuf>,
+    pub frames: usize,
+    pub warmup: usize,
+}
+
+/// The measurement.
+#[derive(Clone, Debug, Serialize)]
+pub struct BenchReport {
+    pub nodes: usize,
+    pub links: usize,
+    pub frames: usize,
+    pub ms_per_frame_p50: f64,
+    pub ms_per_frame_p99: f64,
+    pub tessellate_ms_p50: f64,
+    pub first_frame_ms: f64,
+    pub vertices: usize,
+}
+
+/// Runs the measurement.
+pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
+    let ctx = egui::Context::default();
+    let store = StateStore { file: None };
+    let is_json = options
+        .input
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let mut app_options = ExplorerOptions::headless(Source::Path(options.input.clone()), store);
+    if is_json {
+        let text = std::fs::read_to_string(&options.input)
+            .with_context(|| format!("reading {}", options.input.display()))?;
+        let json: crate::graph::GraphJson = serde_json::from_str(&text)
+            .with_context(|| format!("parsing graph JSON {}", options.input.display()))?;
+        app_options.model_only = Some(MapModel::from_json(&json));
+    }
+    let mut app = Explorer::new(&ctx, app_options);
+    if let Some(err) = &app.load_error {
+        anyhow::bail!("{err}");
+    }
+    if let Some(path) = &options.positions {
+        apply_positions(&mut app, path)?;
+    }
+    let (nodes, links, first_label) = {
+        let Some(col) = &app.collection else {
+            anyhow::bail!("nothing loaded from {}", options.input.display());
+        };
+        let first = col
+            .model
+            .by_importance
+            .first()
+            .and_then(|&i| col.model.nodes.get(i));
+        (
+            col.model.nodes.len(),
+            col.model.edges.len(),
+            first.map(|n| (n.id.clone(), n.label.clone())),
+        )
+    };
+    // A pane open and a query in the search box, as a person would have them.
+    if let Some((id, label)) = first_label {
+        app.run_command(Command::Select {
+            entity_id: id,
+            center: false,
+        });
+        app.search.query = label.split_whitespace().last().unwrap_or("").to_owned();
+    }
+    app.map.fit_requested = true;
+
+    let screen = Rect::from_min_size(Pos2::ZERO, vec2(1400.0, 900.0));
+    let total = options.warmup + options.frames;
+    let mut times = Vec::with_capacity(options.frames);
+    let mut tess = Vec::with_capacity(options.frames);
+    let mut first_frame_ms = 0.0;
+    let mut vertices = 0;
+    for f in 0..total {
+        let t = f as f32 / total as f32;
+        let zig = (f as f32 * 15.0 / total as f32).fract();
+        let pointer = pos2(
+            10.0 + 1380.0 * t,
+            10.0 + 880.0 * (1.0 - (2.0 * zig - 1.0).abs()),
+        );
+        let input = RawInput {
+            screen_rect: Some(screen),
+            time: Some(f as f64 / 60.0),
+            events: vec![Event::PointerMoved(pointer)],
+            ..RawInput::default()
+        };
+        let t0 = Instant::now();
+        let mut out = ctx.run_ui(input, |ui| {
+            app.logic();
+            app.frame_ui(ui);
+        });
+        let run_ms = t0.elapsed().as_secs_f64() * 1e3;
+        let shapes = std::mem::take(&mut out.shapes);
+        let t1 = Instant::now();
+        let prims = ctx.tessellate(shapes, out.pixels_per_point);
+        let tess_ms = t1.elapsed().as_secs_f64() * 1e3;
+        // No GPU to upload the font atlas to.
+        out.drop_without_applying_deltas();
+        if f == 0 {
+            first_frame_ms = run_ms + tess_ms;
+        }
+        if f >= options.warmup {
+            times.push(run_ms + tess_ms);
+            tess.push(tess_ms);
+        }
+        vertices = prims
+            .iter()
+            .map(|p| match &p.primitive {
+                egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
+                egui::epaint::Primitive::Callback(_) => 0,
+            })
+            .sum();
+    }
+    Ok(BenchReport {
+        nodes,
+        links,
+        frames: options.frames,
+        ms_per_frame_p50: percentile(&times, 0.50),
+        ms_per_frame_p99: percentile(&times, 0.99),
+        tessellate_ms_p50: percentile(&tess, 0.50),
+        first_frame_ms: (first_frame_ms * 10.0).round() / 10.0,
+        vertices,
+    })
+}
+
+fn apply_positions(app: &mut Explorer, path: &Path) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let given: HashMap<String, [f32; 2]> = serde_json::from_str(&text)
+        .with_context(|| format!("parsing positions {}", path.display()))?;
+    let Some(col) = &app.collection else {
+        return Ok(());
+    };
+    for (i, node) in col.model.nodes.iter().enumerate() {
+        if let (Some(p), Some(slot)) = (given.get(&node.id), app.map.positions.get_mut(i)) {
+            *slot = pos2(p[0], p[1]);
+        }
+    }
+    Ok(())
+}
+
+/// Nearest-rank percentile in milliseconds, rounded to microseconds.
+fn percentile(values: &[f64], p: f64) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted
+        .get(rank - 1)
+        .map_or(0.0, |v| (v * 1e3).round() / 1e3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentile(&v, 0.5), 50.0);
+        assert_eq!(percentile(&v, 0.99), 99.0);
+        assert_eq!(percentile(&[], 0.5), 0.0);
+    }
+
+    #[test]
+    fn bench_runs_on_a_graph_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.json");
+        let nodes: Vec<String> = (0..50).map(|i| format!("{{\"id\":\"n{i}\"}}")).collect();
+        let links: Vec<String> = (1..50)
+            .map(|i| format!("{{\"source\":\"n{}\",\"target\":\"n{i}\"}}", i / 2))
+            .collect();
+        std::fs::write(
+            &path,
+            format!(
+                "{{\"nodes\":[{}],\"links\":[{}]}}",
+                nodes.join(","),
+                links.join(",")
+            ),
+        )
+        .unwrap();
+        let report = run(&BenchOptions {
+            input: path,
+            positions: None,
+            frames: 5,
+            warmup: 1,
+        })
+        .unwrap();
+        assert_eq!((report.nodes, report.links, report.frames), (50, 49, 5));
+        assert!(report.ms_per_frame_p50 > 0.0);
+        assert!(
+            report.vertices > 50 * 9,
+            "nodes were drawn: {}",
+            report.vertices
+        );
+    }
+}

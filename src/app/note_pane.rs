@@ -1,0 +1,420 @@
+//! Linked note panes: one per opened entity, as tabs or side by side. A pane shows the entity
+//! (name, kind, category, description, relations grouped by kind) and every section of the notes
+//! that mentions it, text as written with the mentions of entities as links.
+
+use std::collections::BTreeMap;
+
+use egui::{RichText, ScrollArea, Ui};
+
+use super::collection::Collection;
+use super::command::Command;
+use super::theme::Theme;
+
+/// Open panes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Panes {
+    /// Entity ids, in tab order.
+    pub open: Vec<String>,
+    /// Index into `open` of the tab shown (tabs mode).
+    pub active: usize,
+    /// Show every pane side by side instead of as tabs.
+    pub side_by_side: bool,
+}
+
+/// Sections listed per pane.
+const SECTIONS_SHOWN: usize = 40;
+/// Sections whose text is shown at first; the others show it on request.
+const SECTIONS_OPEN: usize = 3;
+
+impl Panes {
+    /// Opens (or brings forward) the pane of an entity.
+    pub fn open(&mut self, entity_id: &str) {
+        match self.open.iter().position(|p| p == entity_id) {
+            Some(i) => self.active = i,
+            None => {
+                self.open.push(entity_id.to_owned());
+                self.active = self.open.len() - 1;
+            }
+        }
+    }
+
+    pub fn close(&mut self, entity_id: &str) {
+        self.open.retain(|p| p != entity_id);
+        self.active = self.active.min(self.open.len().saturating_sub(1));
+    }
+
+    /// The entity of the pane in front.
+    pub fn active_id(&self) -> Option<&str> {
+        self.open.get(self.active).map(String::as_str)
+    }
+
+    /// Draws the panes.
+    pub fn ui(&mut self, ui: &mut Ui, col: &Collection, t: &Theme, cmds: &mut Vec<Command>) {
+        if self.open.is_empty() {
+            ui.add_space(12.0);
+            ui.weak("Click a node on the map, or search (Ctrl+K), to open its notes here.");
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            for (i, id) in self.open.iter().enumerate() {
+                let label = col
+                    .model
+                    .index
+                    .get(id)
+                    .and_then(|&n| col.model.nodes.get(n))
+                    .map_or(id.as_str(), |n| n.label.as_str());
+                let tab = ui.selectable_label(self.active == i, label);
+                if tab.clicked() {
+                    cmds.push(Command::Select {
+                        entity_id: id.clone(),
+                        center: true,
+                    });
+                }
+                if ui
+                    .small_button("×")
+                    .on_hover_text("Close")
+                    .accessible_name(format!("Close {label}"))
+                    .clicked()
+                {
+                    cmds.push(Command::ClosePane(id.clone()));
+                }
+            }
+            ui.separator();
+            ui.checkbox(&mut self.side_by_side, "Side by side");
+        });
+        ui.separator();
+        if self.side_by_side && self.open.len() > 1 {
+            let open = self.open.clone();
+            ui.columns(open.len().min(3), |columns| {
+                for (column, id) in columns.iter_mut().zip(&open) {
+                    ScrollArea::vertical()
+                        .id_salt(("pane", id.as_str()))
+                        .show(column, |ui| pane_ui(ui, col, id, t, cmds));
+                }
+            });
+        } else if let Some(id) = self.active_id().map(str::to_owned) {
+            ScrollArea::vertical()
+                .id_salt(("pane", id.as_str()))
+                .auto_shrink([false, false])
+                .show(ui, |ui| pane_ui(ui, col, &id, t, cmds));
+        }
+    }
+}
+
+/// One pane: the entity and the sections that mention it.
+fn pane_ui(ui: &mut Ui, col: &Collection, entity_id: &str, t: &Theme, cmds: &mut Vec<Command>) {
+    let Some(&node_ix) = col.model.index.get(entity_id) else {
+        ui.weak(format!("{entity_id} is not in these notes any more."));
+        return;
+    };
+    let Some(node) = col.model.nodes.get(node_ix) else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+        ui.painter()
+            .circle_filled(rect.center(), 6.0, t.node_color(node.kind, &node.category));
+        ui.heading(&node.label);
+    });
+    let mut kind = node.kind.as_str().to_owned();
+    if !node.category.is_empty() {
+        kind = format!("{kind} · {}", node.category);
+    }
+    ui.label(RichText::new(format!("{kind} · {} mentions", node.mentions)).weak());
+    if let Some(entity) = col.compiled.graph.entity(entity_id) {
+        if !entity.description.is_empty() {
+            ui.label(&entity.description);
+        }
+        if !entity.aliases.is_empty() {
+            ui.label(RichText::new(format!("Also: {}", entity.aliases.join(", "))).weak());
+        }
+    }
+
+    // Relations grouped by kind.
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &(other, e) in col
+        .model
+        .adjacency
+        .get(node_ix)
+        .map_or(&[][..], Vec::as_slice)
+    {
+        if let Some(edge) = col.model.edges.get(e) {
+            groups.entry(edge.kind.as_str()).or_default().push(other);
+        }
+    }
+    if !groups.is_empty() {
+        ui.add_space(6.0);
+        ui.label(RichText::new("Relations").strong());
+        for (kind, mut others) in groups {
+            others.sort_by(|a, b| col.model.nodes[*a].label.cmp(&col.model.nodes[*b].label));
+            others.dedup();
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("{}:", kind.replace('_', " "))).weak());
+                for other in others {
+                    let Some(o) = col.model.nodes.get(other) else {
+                        continue;
+                    };
+                    if ui.link(&o.label).clicked() {
+                        cmds.push(Command::Select {
+                            entity_id: o.id.clone(),
+                            center: true,
+                        });
+                    }
+                }
+            });
+        }
+    }
+
+    let sections = col
+        .sections_by_entity
+        .get(entity_id)
+        .map_or(&[][..], Vec::as_slice);
+    ui.add_space(6.0);
+    ui.label(RichText::new(format!("In your notes ({} sections)", sections.len())).strong());
+    for (i, &s) in sections.iter().take(SECTIONS_SHOWN).enumerate() {
+        section_ui(ui, col, s, entity_id, i < SECTIONS_OPEN, t, cmds);
+    }
+    if sections.len() > SECTIONS_SHOWN {
+        ui.weak(format!(
+            "… and {} more sections",
+            sections.len() - SECTIONS_SHOWN
+        ));
+    }
+}
+
+/// One section: title, file and lines, the text with entity links.
+fn section_ui(
+    ui: &mut Ui,
+    col: &Collection,
+    s: usize,
+    current: &str,
+    default_open: bool,
+    t: &Theme,
+    cmds: &mut Vec<Command>,
+) {
+    let Some(facts) = col.compiled.sections.get(s) else {
+        return;
+    };
+    let Some((note, section)) = col.compiled.section(facts) else {
+        return;
+    };
+    let open_id = ui.make_persistent_id(("section-open", current, section.id.as_str()));
+    let mut open = ui.data_mut(|d| *d.get_temp_mut_or(open_id, default_open));
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal_wrapped(|ui| {
+            let toggle = if open { "Hide" } else { "Show" };
+            if ui
+                .small_button(toggle)
+                .accessible_name(format!("{toggle} the text of {}", section.title))
+                .clicked()
+            {
+                open = !open;
+                ui.data_mut(|d| d.insert_temp(open_id, open));
+            }
+            ui.label(RichText::new(&section.title).strong());
+            ui.label(
+                RichText::new(format!(
+                    "{}:{}–{}",
+                    section.file, section.line_start, section.line_end
+                ))
+                .weak()
+                .small(),
+            );
+            if let Some(root) = col.source.path() {
+                let file = if root.is_dir() {
+                    root.join(&section.file)
+                } else {
+                    root.to_path_buf()
+                };
+                if ui
+                    .small_button("Edit")
+                    .on_hover_text("Open in editor at this line")
+                    .accessible_name(format!("Open {} in editor", section.title))
+                    .clicked()
+                {
+                    cmds.push(Command::OpenInEditor {
+                        file,
+                        line: section.line_start,
+                    });
+                }
+            }
+        });
+        if !open {
+            return;
+        }
+        for marker in &facts.markers {
+            let (label, color) = match marker.kind {
+                crate::extract::MarkerKind::Important => ("important", t.warning),
+                crate::extract::MarkerKind::Uncertain => ("unsure", t.search_ring),
+            };
+            ui.label(
+                RichText::new(format!("{label} (line {}): {}", marker.line, marker.text))
+                    .color(color)
+                    .small(),
+            );
+        }
+        // The text as written, line by line, with mentions as links.
+        let mut mentions: Vec<_> = facts
+            .mentions
+            .iter()
+            .filter(|m| m.byte_start >= section.byte_start && m.byte_end <= section.byte_end)
+            .collect();
+        mentions.sort_by_key(|m| m.byte_start);
+        let mut next = mentions.into_iter().peekable();
+        let mut offset = section.byte_start;
+        let text = note.section_text(section);
+        ui.spacing_mut().item_spacing.y = 1.0;
+        let markdown = note.format == crate::notes::NoteFormat::Markdown;
+        let mut in_fence = false;
+        let mut blank_run = 0;
+        for line in text.split_inclusive('\n') {
+            let line_start = offset;
+            let line_end = offset + line.len();
+            offset = line_end;
+            let trimmed = line.trim_end_matches(['\n', '\r']);
+            // Runs of blank lines become one small gap.
+            if trimmed.trim().is_empty() {
+                blank_run += 1;
+                if blank_run == 1 {
+                    ui.add_space(6.0);
+                }
+                continue;
+            }
+            blank_run = 0;
+            // Markdown: headings, bullets and fenced code get their look; the markup goes.
+            let (style, skip, bullet) = if markdown {
+                markdown_line(trimmed, &mut in_fence)
+            } else {
+                (LineStyle::Plain, 0, false)
+            };
+            if style == LineStyle::Fence {
+                continue;
+            }
+            ui.horizontal_wrapped(|ui| {
+                ui.spacing_mut().item_spacing.x = 0.0;
+                if bullet {
+                    let indent = trimmed.len() - trimmed.trim_start().len();
+                    plain_ui(ui, trimmed.get(..indent).unwrap_or(""), style);
+                    plain_ui(ui, "• ", style);
+                }
+                let mut cursor = line_start + skip;
+                while let Some(m) = next.peek() {
+                    if m.byte_start >= line_end {
+                        break;
+                    }
+                    let m = *m;
+                    next.next();
+                    if m.byte_start < cursor {
+                        continue;
+                    }
+                    if let Some(plain) = note.text.get(cursor..m.byte_start) {
+                        plain_ui(ui, plain, style);
+                    }
+                    let shown = note
+                        .text
+                        .get(m.byte_start..m.byte_end.min(line_end))
+                        .unwrap_or("");
+                    let link = if m.entity_id == current {
+                        ui.label(RichText::new(shown).strong().color(t.edge_highlight))
+                    } else {
+                        ui.link(shown)
+                    };
+                    if link.clicked() && m.entity_id != current {
+                        cmds.push(Command::Select {
+                            entity_id: m.entity_id.clone(),
+                            center: true,
+                        });
+                    }
+                    cursor = m.byte_end;
+                }
+                let end = line_start + trimmed.len();
+                if let Some(rest) = note.text.get(cursor.min(end)..end) {
+                    plain_ui(ui, rest, style);
+                }
+            });
+        }
+    });
+}
+
+/// How a line of a section is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineStyle {
+    Plain,
+    Heading,
+    Code,
+    /// A Markdown code fence line (not shown).
+    Fence,
+}
+
+/// The style of a Markdown line, the bytes of markup to skip at its start, and whether it is a
+/// bullet (its marker is replaced by a dot).
+fn markdown_line(line: &str, in_fence: &mut bool) -> (LineStyle, usize, bool) {
+    let body = line.trim_start();
+    let indent = line.len() - body.len();
+    if body.starts_with("```") || body.starts_with("~~~") {
+        *in_fence = !*in_fence;
+        return (LineStyle::Fence, 0, false);
+    }
+    if *in_fence {
+        return (LineStyle::Code, 0, false);
+    }
+    let hashes = body.bytes().take_while(|b| *b == b'#').count();
+    if (1..=6).contains(&hashes) && body.get(hashes..).is_some_and(|r| r.starts_with(' ')) {
+        return (LineStyle::Heading, indent + hashes + 1, false);
+    }
+    for marker in ["- ", "* ", "+ "] {
+        if body.starts_with(marker) {
+            return (LineStyle::Plain, indent + marker.len(), true);
+        }
+    }
+    (LineStyle::Plain, 0, false)
+}
+
+fn plain_ui(ui: &mut Ui, text: &str, style: LineStyle) {
+    if text.is_empty() {
+        return;
+    }
+    // Indentation is kept; a tab is two spaces so deep outlines stay readable.
+    let text = RichText::new(text.replace('\t', "  "));
+    ui.label(match style {
+        LineStyle::Heading => text.strong().size(15.0),
+        LineStyle::Code => text.monospace(),
+        LineStyle::Plain | LineStyle::Fence => text,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_lines() {
+        let mut fence = false;
+        assert_eq!(
+            markdown_line("## Deploying", &mut fence),
+            (LineStyle::Heading, 3, false)
+        );
+        assert_eq!(
+            markdown_line("  - item", &mut fence),
+            (LineStyle::Plain, 4, true)
+        );
+        assert_eq!(
+            markdown_line("#tag only", &mut fence),
+            (LineStyle::Plain, 0, false)
+        );
+        assert_eq!(
+            markdown_line("```yaml", &mut fence),
+            (LineStyle::Fence, 0, false)
+        );
+        assert_eq!(
+            markdown_line("# not a heading", &mut fence),
+            (LineStyle::Code, 0, false)
+        );
+        assert_eq!(
+            markdown_line("```", &mut fence),
+            (LineStyle::Fence, 0, false)
+        );
+        assert!(!fence);
+    }
+}

@@ -1,0 +1,220 @@
+//! The search box (`Ctrl+K` or `/`): results as you type with title, file:line, a highlighted
+//! snippet and the section's entities; arrow keys move, Enter opens.
+
+use egui::text::LayoutJob;
+use egui::{Key, RichText, TextFormat, Ui};
+
+use crate::search::Hit;
+
+use super::collection::Collection;
+use super::command::Command;
+use super::theme::Theme;
+
+/// Results shown at most.
+const LIMIT: usize = 30;
+
+/// The search box state.
+#[derive(Default)]
+pub struct SearchPanel {
+    pub query: String,
+    searched: String,
+    pub results: Vec<Hit>,
+    pub error: Option<String>,
+    /// Index into `results` of the highlighted row.
+    pub cursor: usize,
+    /// Focus the box on the next frame.
+    pub focus_requested: bool,
+}
+
+impl SearchPanel {
+    /// Entity ids of every result (for highlighting on the map).
+    pub fn hit_entities(&self) -> impl Iterator<Item = &str> {
+        self.results
+            .iter()
+            .flat_map(|h| h.entity_ids.iter().map(String::as_str))
+    }
+
+    /// Runs the query again (after a recompile).
+    pub fn invalidate(&mut self) {
+        self.searched.clear();
+        self.results.clear();
+    }
+
+    fn refresh(&mut self, col: Option<&Collection>) {
+        if self.query == self.searched {
+            return;
+        }
+        self.searched.clone_from(&self.query);
+        self.cursor = 0;
+        self.error = None;
+        self.results.clear();
+        if self.query.trim().is_empty() {
+            return;
+        }
+        let Some(col) = col else { return };
+        let Some(index) = &col.index else {
+            self.error = col
+                .index_error
+                .clone()
+                .or_else(|| Some("The index is not ready yet.".into()));
+            return;
+        };
+        match index.search(&self.query, LIMIT) {
+            Ok(hits) => self.results = hits,
+            Err(err) => self.error = Some(err.to_string()),
+        }
+    }
+
+    /// Draws the box and the results.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        col: Option<&Collection>,
+        t: &Theme,
+        cmds: &mut Vec<Command>,
+    ) {
+        let edit = egui::TextEdit::singleline(&mut self.query)
+            .hint_text("Search notes (Ctrl+K)")
+            .desired_width(f32::INFINITY);
+        let response = ui.add(edit).accessible_name("Search notes");
+        if self.focus_requested {
+            self.focus_requested = false;
+            response.request_focus();
+        }
+        self.refresh(col);
+        let focused = response.has_focus() || response.lost_focus();
+        if focused && !self.results.is_empty() {
+            let (down, up) =
+                ui.input(|i| (i.key_pressed(Key::ArrowDown), i.key_pressed(Key::ArrowUp)));
+            if down {
+                self.cursor = (self.cursor + 1).min(self.results.len() - 1);
+            }
+            if up {
+                self.cursor = self.cursor.saturating_sub(1);
+            }
+        }
+        let enter = response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+        if enter && let Some(hit) = self.results.get(self.cursor) {
+            cmds.push(open_hit(hit));
+        }
+        if response.has_focus() && ui.input(|i| i.key_pressed(Key::Escape)) {
+            self.query.clear();
+        }
+
+        if let Some(err) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, err);
+        }
+        if !self.query.trim().is_empty() && self.results.is_empty() && self.error.is_none() {
+            ui.weak("No matches.");
+        }
+        if self.results.is_empty() {
+            return;
+        }
+        ui.weak(format!("{} results", self.results.len()));
+        egui::ScrollArea::vertical()
+            .id_salt("search-results")
+            .max_height(ui.available_height() * 0.6)
+            .show(ui, |ui| {
+                for (i, hit) in self.results.iter().enumerate() {
+                    let selected = i == self.cursor;
+                    let frame = egui::Frame::new()
+                        .inner_margin(4.0)
+                        .corner_radius(4.0)
+                        .fill(if selected {
+                            ui.visuals().selection.bg_fill.gamma_multiply(0.35)
+                        } else {
+                            egui::Color32::TRANSPARENT
+                        });
+                    let inner = frame.show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        ui.label(RichText::new(&hit.title).strong());
+                        ui.label(
+                            RichText::new(format!("{}:{}", hit.file, hit.line_start))
+                                .weak()
+                                .small(),
+                        );
+                        if !hit.snippet.text.is_empty() {
+                            ui.label(snippet_job(ui, hit, t));
+                        }
+                        if !hit.entity_ids.is_empty() {
+                            let names: Vec<&str> = hit
+                                .entity_ids
+                                .iter()
+                                .take(6)
+                                .map(|id| {
+                                    col.and_then(|c| {
+                                        c.model.index.get(id).and_then(|&n| c.model.nodes.get(n))
+                                    })
+                                    .map_or(id.as_str(), |n| n.label.as_str())
+                                })
+                                .collect();
+                            ui.label(
+                                RichText::new(names.join(" · "))
+                                    .small()
+                                    .color(t.edge_highlight),
+                            );
+                        }
+                    });
+                    let row = ui
+                        .interact(
+                            inner.response.rect,
+                            ui.scope_id().with(("hit", i)),
+                            egui::Sense::click(),
+                        )
+                        .on_hover_cursor(egui::CursorIcon::PointingHand);
+                    let title = format!("Result {}: {}", i + 1, hit.title);
+                    row.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &title));
+                    if row.clicked() {
+                        self.cursor = i;
+                        cmds.push(open_hit(hit));
+                    }
+                    if selected && (response.has_focus() || response.lost_focus()) {
+                        row.scroll_to_me(None);
+                    }
+                }
+            });
+    }
+}
+
+fn open_hit(hit: &Hit) -> Command {
+    Command::OpenSection {
+        section_id: hit.section_id.clone(),
+        entity_ids: hit.entity_ids.clone(),
+    }
+}
+
+/// The snippet with its matched terms highlighted.
+fn snippet_job(ui: &Ui, hit: &Hit, t: &Theme) -> LayoutJob {
+    let text = &hit.snippet.text;
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    let normal = TextFormat {
+        font_id: font.clone(),
+        color: ui.visuals().text_color(),
+        ..TextFormat::default()
+    };
+    let strong = TextFormat {
+        font_id: font,
+        color: t.label,
+        background: t.edge_highlight.gamma_multiply(0.35),
+        ..TextFormat::default()
+    };
+    let mut job = LayoutJob::default();
+    let mut ranges = hit.snippet.highlights.clone();
+    ranges.sort_by_key(|r| r.start);
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at
+            || r.end > text.len()
+            || !text.is_char_boundary(r.start)
+            || !text.is_char_boundary(r.end)
+        {
+            continue;
+        }
+        job.append(&text[at..r.start], 0.0, normal.clone());
+        job.append(&text[r.start..r.end], 0.0, strong.clone());
+        at = r.end;
+    }
+    job.append(text.get(at..).unwrap_or(""), 0.0, normal);
+    job.wrap.max_width = ui.available_width();
+    job
+}

@@ -1,0 +1,501 @@
+//! The window's layout: menu bar, notices, side panels (search, filters, layout, legend), the
+//! panes, the status bar and the map in the middle. Keyboard shortcuts and dropped files too.
+
+use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+
+use crate::graph::EntityKind;
+use crate::layout::LayoutCommand;
+
+use super::Explorer;
+use super::command::Command;
+use super::jobs::PickKind;
+use super::map_view::MapInput;
+use super::theme;
+
+impl Explorer {
+    /// Draws one frame and applies the commands it produced.
+    pub fn frame_ui(&mut self, ui: &mut Ui) {
+        if let Some(started) = self.started {
+            if !self.first_frame_logged {
+                self.first_frame_logged = true;
+                log::info!(
+                    "first frame {:.1} ms after start",
+                    started.elapsed().as_secs_f64() * 1e3
+                );
+            }
+            if self.collection.is_some() {
+                self.started = None;
+                log::info!(
+                    "first map {:.1} ms after start",
+                    started.elapsed().as_secs_f64() * 1e3
+                );
+            }
+        }
+        self.shortcuts(ui);
+        self.update_masks();
+        self.menu_bar_ui(ui);
+        self.notices_ui(ui);
+        self.status_bar_ui(ui);
+        self.side_panel_ui(ui);
+        if !self.panes.open.is_empty() && self.collection.is_some() {
+            egui::Panel::right("panes")
+                .resizable(true)
+                .default_size(440.0)
+                .min_size(260.0)
+                .show(ui, |ui| {
+                    if let Some(col) = &self.collection {
+                        self.panes.ui(ui, col, &self.theme, &mut self.commands);
+                    }
+                });
+        }
+        egui::CentralPanel::no_frame().show(ui, |ui| self.map_ui(ui));
+        self.warnings_window_ui(ui);
+        let commands = std::mem::take(&mut self.commands);
+        for command in commands {
+            self.run_command(command);
+        }
+    }
+
+    fn shortcuts(&mut self, ui: &Ui) {
+        let ctx = ui.ctx();
+        let typing = ctx.text_edit_focused();
+        let (search, open, quit, fit, slash, escape) = ctx.input_mut(|i| {
+            (
+                i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::K)),
+                i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::O)),
+                i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Q)),
+                !typing && i.key_pressed(Key::F) && i.modifiers.is_none(),
+                !typing && i.key_pressed(Key::Slash),
+                !typing && i.key_pressed(Key::Escape),
+            )
+        });
+        if search || slash {
+            self.search.focus_requested = true;
+        }
+        if open {
+            self.commands.push(Command::PickNotes(PickKind::File));
+        }
+        if quit {
+            self.commands.push(Command::Quit);
+        }
+        if fit {
+            self.commands.push(Command::FitView);
+        }
+        if escape {
+            self.commands.push(Command::ClearSelection);
+        }
+        let dropped = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .find(|p| !p.as_os_str().is_empty())
+        });
+        if let Some(path) = dropped {
+            self.commands.push(Command::OpenPath(path));
+        }
+    }
+
+    fn menu_bar_ui(&mut self, ui: &mut Ui) {
+        egui::Panel::top("menu").show(ui, |ui| {
+            egui::MenuBar::new().ui(ui, |ui| {
+                ui.menu_button("File", |ui| {
+                    if ui.button("Open notes file…  (Ctrl+O)").clicked() {
+                        self.commands.push(Command::PickNotes(PickKind::File));
+                    }
+                    if ui.button("Open notes folder…").clicked() {
+                        self.commands.push(Command::PickNotes(PickKind::Folder));
+                    }
+                    if ui.button("Open a path…").clicked() {
+                        self.path_field.get_or_insert_with(String::new);
+                    }
+                    ui.menu_button("Recent", |ui| {
+                        if self.saved.recent.is_empty() {
+                            ui.weak("Nothing yet");
+                        }
+                        for path in self.saved.recent.clone() {
+                            if ui.button(path.display().to_string()).clicked() {
+                                self.commands.push(Command::OpenPath(path));
+                            }
+                        }
+                    });
+                    ui.separator();
+                    if ui.button("Recompile").clicked() {
+                        self.commands.push(Command::Recompile);
+                    }
+                    if ui.button("Quit  (Ctrl+Q)").clicked() {
+                        self.commands.push(Command::Quit);
+                    }
+                });
+                ui.menu_button("View", |ui| {
+                    if ui.button("Fit map to window  (F)").clicked() {
+                        self.commands.push(Command::FitView);
+                    }
+                    if ui.checkbox(&mut self.saved.labels, "Labels").changed() {
+                        self.state_dirty = true;
+                    }
+                    let theme_label = if self.saved.dark {
+                        "Light theme"
+                    } else {
+                        "Dark theme"
+                    };
+                    if ui.button(theme_label).clicked() {
+                        self.commands.push(Command::ToggleTheme);
+                    }
+                    if ui.button("Unpin every node").clicked() {
+                        self.commands.push(Command::UnpinAll);
+                    }
+                });
+                ui.separator();
+                ui.label(RichText::new(self.source.display_name()).strong());
+                if self.dialog.is_some() {
+                    ui.spinner();
+                    ui.weak("waiting for the file dialog…");
+                }
+            });
+        });
+    }
+
+    fn notices_ui(&mut self, ui: &mut Ui) {
+        if self.messages.is_empty() && self.path_field.is_none() && self.load_error.is_none() {
+            return;
+        }
+        egui::Panel::top("notices").show(ui, |ui| {
+            if let Some(err) = &self.load_error {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    format!("Could not load the notes: {err}"),
+                );
+            }
+            let mut dismiss = None;
+            for (i, message) in self.messages.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    ui.colored_label(self.theme.warning, message.as_str());
+                    if ui.small_button("Dismiss").clicked() {
+                        dismiss = Some(i);
+                    }
+                });
+            }
+            if let Some(i) = dismiss {
+                self.messages.remove(i);
+            }
+            let mut open = None;
+            let mut close = false;
+            if let Some(field) = &mut self.path_field {
+                ui.horizontal(|ui| {
+                    ui.label("Notes path:");
+                    let edit = ui
+                        .add(
+                            egui::TextEdit::singleline(field)
+                                .hint_text("/path/to/notes.txt or folder")
+                                .desired_width(420.0),
+                        )
+                        .accessible_name("Notes path");
+                    let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                    if (ui.button("Open").clicked() || enter) && !field.trim().is_empty() {
+                        open = Some(std::path::PathBuf::from(field.trim()));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            }
+            if let Some(path) = open {
+                if path.exists() {
+                    self.commands.push(Command::OpenPath(path));
+                } else {
+                    self.messages
+                        .push(format!("No such file or folder: {}", path.display()));
+                }
+            }
+            if close {
+                self.path_field = None;
+            }
+        });
+    }
+
+    fn status_bar_ui(&mut self, ui: &mut Ui) {
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if let Some(job) = &self.job {
+                    ui.add(
+                        egui::ProgressBar::new(job.stage.fraction())
+                            .desired_width(120.0)
+                            .animate(true),
+                    );
+                    ui.label(job.stage.label());
+                    ui.separator();
+                }
+                if let Some(col) = &self.collection {
+                    let pinned = self.map.pinned.iter().filter(|p| **p).count();
+                    ui.label(format!(
+                        "{} nodes · {} links · {} sections · {} pinned",
+                        col.model.nodes.len(),
+                        col.model.edges.len(),
+                        col.compiled.sections.len(),
+                        pinned
+                    ));
+                    ui.separator();
+                    ui.label(format!(
+                        "compiled in {:.0} ms · indexed in {:.0} ms",
+                        col.compile_time.as_secs_f64() * 1e3,
+                        col.index_time.as_secs_f64() * 1e3
+                    ));
+                    if let Some(err) = &col.index_error {
+                        ui.separator();
+                        ui.colored_label(self.theme.warning, format!("search unavailable: {err}"));
+                    }
+                    let warnings = col.compiled.warnings.len();
+                    if warnings > 0 {
+                        ui.separator();
+                        let text =
+                            RichText::new(format!("{warnings} warnings")).color(self.theme.warning);
+                        if ui.button(text).clicked() {
+                            self.show_warnings = !self.show_warnings;
+                        }
+                    }
+                }
+                if let Some(layout) = &self.layout {
+                    ui.separator();
+                    ui.weak(if layout.paused {
+                        "layout paused"
+                    } else if layout.settled || layout.last.is_none() {
+                        "layout at rest"
+                    } else {
+                        "laying out…"
+                    });
+                }
+            });
+        });
+    }
+
+    fn warnings_window_ui(&mut self, ui: &Ui) {
+        let Some(col) = &self.collection else { return };
+        if !self.show_warnings {
+            return;
+        }
+        let mut open = true;
+        egui::Window::new("Warnings")
+            .open(&mut open)
+            .default_width(520.0)
+            .vscroll(true)
+            .show(ui.ctx(), |ui| {
+                for w in &col.compiled.warnings {
+                    let place = match w.line {
+                        Some(line) => format!("{}:{line}", w.file),
+                        None => w.file.clone(),
+                    };
+                    ui.horizontal_wrapped(|ui| {
+                        let link = ui.link(&place).on_hover_text("Open in editor at this line");
+                        ui.label(&w.message);
+                        if link.clicked()
+                            && let Some(root) = col.source.path()
+                        {
+                            let file = if root.is_dir() {
+                                root.join(&w.file)
+                            } else {
+                                root.to_path_buf()
+                            };
+                            self.commands.push(Command::OpenInEditor {
+                                file,
+                                line: w.line.unwrap_or(1),
+                            });
+                        }
+                    });
+                }
+            });
+        self.show_warnings = open;
+    }
+
+    fn side_panel_ui(&mut self, ui: &mut Ui) {
+        egui::Panel::left("side")
+            .resizable(true)
+            .default_size(300.0)
+            .min_size(220.0)
+            .show(ui, |ui| {
+                ui.add_space(4.0);
+                self.search.ui(
+                    ui,
+                    self.collection.as_ref(),
+                    &self.theme,
+                    &mut self.commands,
+                );
+                ui.separator();
+                egui::ScrollArea::vertical()
+                    .id_salt("side-scroll")
+                    .show(ui, |ui| {
+                        self.filters_ui(ui);
+                        self.layout_ui(ui);
+                        legend_ui(ui, &self.theme);
+                    });
+            });
+    }
+
+    fn filters_ui(&mut self, ui: &mut Ui) {
+        egui::CollapsingHeader::new("Filters")
+            .default_open(true)
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    for (i, kind) in EntityKind::ALL.iter().enumerate() {
+                        if let Some(on) = self.filters.kinds.get_mut(i) {
+                            ui.checkbox(on, kind.as_str());
+                        }
+                    }
+                });
+                let max = self
+                    .collection
+                    .as_ref()
+                    .and_then(|c| c.model.nodes.iter().map(|n| n.mentions).max())
+                    .unwrap_or(0)
+                    .max(1);
+                ui.add(
+                    egui::Slider::new(&mut self.filters.min_mentions, 0..=max)
+                        .text("min. mentions"),
+                );
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.filters.text)
+                        .hint_text("Filter nodes by name")
+                        .desired_width(f32::INFINITY),
+                )
+                .accessible_name("Filter nodes by name");
+                ui.horizontal(|ui| {
+                    ui.label("Local graph");
+                    for (depth, label) in [(0, "off"), (1, "1"), (2, "2"), (3, "3")] {
+                        ui.selectable_value(&mut self.filters.local_depth, depth, label)
+                            .on_hover_text(
+                                "Only the selected node's neighbourhood, this many links deep",
+                            );
+                    }
+                });
+                if self.filters.local_depth > 0 && self.selected.is_none() {
+                    ui.weak("Select a node to see its neighbourhood.");
+                }
+            });
+    }
+
+    fn layout_ui(&mut self, ui: &mut Ui) {
+        let Some(layout) = &mut self.layout else {
+            return;
+        };
+        egui::CollapsingHeader::new("Layout")
+            .default_open(false)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    let label = if layout.paused { "Resume" } else { "Pause" };
+                    if ui.button(label).clicked() {
+                        layout.paused = !layout.paused;
+                        layout.worker.send(LayoutCommand::Pause(layout.paused));
+                    }
+                    if ui.button("Reheat").clicked() {
+                        layout.settled = false;
+                        layout.worker.send(LayoutCommand::Reheat);
+                    }
+                });
+                let s = &mut layout.settings;
+                let mut changed = false;
+                changed |= ui
+                    .add(egui::Slider::new(&mut s.repulsion, 0.1..=5.0).text("repulsion"))
+                    .changed();
+                changed |= ui
+                    .add(egui::Slider::new(&mut s.link_length, 0.2..=5.0).text("link length"))
+                    .changed();
+                changed |= ui
+                    .add(egui::Slider::new(&mut s.gravity, 0.0..=5.0).text("gravity"))
+                    .changed();
+                if changed {
+                    layout.settled = false;
+                    layout.worker.send(LayoutCommand::Settings(s.clone()));
+                }
+            });
+    }
+
+    fn map_ui(&mut self, ui: &mut Ui) {
+        let Some(col) = &self.collection else {
+            ui.centered_and_justified(|ui| {
+                if self.job.is_some() {
+                    ui.spinner();
+                } else if self.load_error.is_some() {
+                    ui.label("Open notes with File → Open, or drop a file here.");
+                }
+            });
+            return;
+        };
+        let selected = self
+            .selected
+            .as_ref()
+            .and_then(|id| col.model.index.get(id).copied());
+        let input = MapInput {
+            model: &col.model,
+            shown: &self.shown,
+            search_hit: &self.search_hit,
+            selected,
+            theme: &self.theme,
+            labels: self.saved.labels,
+        };
+        let out = self.map.ui(ui, &input);
+        // Fit button in the map's corner.
+        let corner = ui.max_rect().right_top() + egui::vec2(-8.0, 8.0);
+        egui::Area::new(egui::Id::unique("map-buttons"))
+            .fixed_pos(corner)
+            .pivot(egui::Align2::RIGHT_TOP)
+            .show(ui.ctx(), |ui| {
+                if ui
+                    .button("Fit")
+                    .on_hover_text("Fit the map to the window (F)")
+                    .clicked()
+                {
+                    self.commands.push(Command::FitView);
+                }
+            });
+        if let Some(node) = out.clicked
+            && let Some(n) = col.model.nodes.get(node)
+        {
+            self.commands.push(Command::Select {
+                entity_id: n.id.clone(),
+                center: false,
+            });
+        } else if out.background_clicked {
+            self.commands.push(Command::ClearSelection);
+        }
+        if let Some(node) = out.toggle_pin
+            && let Some(n) = col.model.nodes.get(node)
+        {
+            self.commands.push(Command::TogglePin(n.id.clone()));
+        }
+        if let Some(layout) = &self.layout {
+            if let Some((node, pos)) = out.dragged {
+                layout.worker.send(LayoutCommand::DragTo(
+                    node,
+                    super::to_layout(egui::pos2(pos[0], pos[1])),
+                ));
+            }
+            if let Some(node) = out.released
+                && let Some(p) = self.map.positions.get(node)
+            {
+                layout
+                    .worker
+                    .send(LayoutCommand::Pin(node, super::to_layout(*p)));
+            }
+        }
+        if out.released.is_some() {
+            self.save_state();
+        } else if out.camera_changed {
+            self.auto_fit = false;
+            self.state_dirty = true;
+        }
+    }
+}
+
+fn legend_ui(ui: &mut Ui, t: &theme::Theme) {
+    egui::CollapsingHeader::new("Legend").default_open(true).show(ui, |ui| {
+        for kind in EntityKind::ALL {
+            ui.horizontal(|ui| {
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                ui.painter().circle_filled(rect.center(), 5.0, theme::kind_color(kind));
+                ui.label(kind.as_str());
+            });
+        }
+        ui.weak("Services are shaded by category. Size: mentions. Drag a node to pin it; right-click to unpin.");
+        let _ = t;
+    });
+}
