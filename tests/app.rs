@@ -243,3 +243,200 @@ fn filters_hide_nodes_from_the_map() {
         "hidden by the text filter"
     );
 }
+
+// --- Weak topics (issue 6) ---------------------------------------------------------------
+
+/// Notes with an uncertain line, so that a suggestion is offered; written for these tests.
+const UNSURE_NOTES: &str = "\
+Storage basics
+  Amazon S3 keeps objects in buckets.
+  Versioning protects objects.
+
+Serverless
+  AWS Lambda runs code when an S3 event arrives.
+  Not sure whether Lambda retries an async S3 event twice.
+
+Databases
+  DynamoDB is a key-value store for objects too.
+";
+
+#[test]
+fn w_marks_the_selection_weak_and_the_mark_survives_a_restart() {
+    let (notes, data) = fixture();
+    let file = notes.path().join("notes.txt");
+    {
+        let mut h = open(&file, data.path());
+        assert_eq!(h.state().study.level("s3"), None);
+        h.get_by_label("Amazon S3").click();
+        h.run();
+        h.key_press(egui::Key::W);
+        h.run();
+        assert_eq!(
+            h.state().study.level("s3"),
+            Some(cloudatlas::study::Level::Weak)
+        );
+        // The form is open in the pane: give the mark a note and make it shaky.
+        h.get_by_label("shaky").click();
+        h.run();
+        h.get_by_label("Note").focus();
+        h.get_by_label("Note").type_text("versioning vs MFA delete");
+        h.run();
+        h.get_by_label("Save").click();
+        h.run();
+        h.state().study.flush();
+        let path = h.state().study.path.clone().expect("a study file");
+        assert!(path.starts_with(data.path()), "{}", path.display());
+        assert!(path.exists());
+    }
+    let h = open(&file, data.path());
+    let mark = h.state().study.store.get("s3").expect("kept after restart");
+    assert_eq!(mark.level, cloudatlas::study::Level::Shaky);
+    assert_eq!(mark.note, "versioning vs MFA delete");
+    assert_eq!(h.state().study.level("lambda"), None);
+}
+
+#[test]
+fn a_suggestion_is_accepted_from_the_panel() {
+    let notes = Dir::new();
+    notes.create("notes.txt", UNSURE_NOTES);
+    let data = Dir::new();
+    let mut h = open(&notes.path().join("notes.txt"), data.path());
+    let suggested: Vec<String> = h
+        .state()
+        .study
+        .suggestions
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+    assert!(
+        !suggested.is_empty(),
+        "the uncertain line gives a suggestion"
+    );
+    h.state_mut().run_command(Command::ToggleStudyPanel);
+    h.run();
+    h.get_by_label_contains("Suggestions (").click();
+    h.run();
+    let accept = h
+        .query_all_by_label_contains("Accept ")
+        .next()
+        .expect("an Accept button")
+        .accesskit_node()
+        .label()
+        .unwrap_or_default();
+    h.get_by_label(&accept).click();
+    h.run();
+    let marked: Vec<&String> = h.state().study.store.marks.keys().collect();
+    assert_eq!(marked.len(), 1);
+    assert!(suggested.contains(marked[0]));
+    assert!(
+        !h.state()
+            .study
+            .suggestions
+            .iter()
+            .any(|s| &s.id == marked[0])
+    );
+}
+
+#[test]
+fn a_review_session_moves_the_due_date() {
+    let (notes, data) = fixture();
+    let mut h = open(&notes.path().join("notes.txt"), data.path());
+    h.state_mut().run_command(Command::QuickMark {
+        id: "dynamodb".to_owned(),
+        level: Some(cloudatlas::study::Level::Weak),
+    });
+    h.run();
+    let before = h.state().study.store.get("dynamodb").unwrap().due;
+    assert_eq!(h.state().study.due_count(), 1);
+    h.state_mut().run_command(Command::StartReview);
+    h.run();
+    h.run();
+    // The review focused the topic: selected, pane open.
+    assert_eq!(h.state().selected.as_deref(), Some("dynamodb"));
+    assert!(h.state().panes.open.contains(&"dynamodb".to_owned()));
+    h.get_by_label("Good").click();
+    h.run();
+    let mark = h.state().study.store.get("dynamodb").unwrap();
+    assert_eq!(mark.reviews.len(), 1);
+    assert!(mark.due > before, "{:?} > {:?}", mark.due, before);
+    assert_eq!(h.state().study.due_count(), 0);
+    h.get_by_label("Close review").click();
+    h.run();
+    assert!(h.state().study.review.is_none());
+}
+
+#[test]
+fn weak_filter_in_search_keeps_hits_about_weak_topics() {
+    let (notes, data) = fixture();
+    let mut h = open(&notes.path().join("notes.txt"), data.path());
+    h.state_mut().run_command(Command::QuickMark {
+        id: "lambda".to_owned(),
+        level: Some(cloudatlas::study::Level::Shaky),
+    });
+    h.run();
+    h.get_by_label("Search notes").focus();
+    h.run();
+    h.get_by_label("Search notes").type_text("dynamodb");
+    h.run();
+    let all = h.state().search.results.len();
+    assert!(all >= 2, "{all}");
+    h.get_by_label("Search notes").type_text(" weak:shaky");
+    h.run();
+    let results = &h.state().search.results;
+    assert_eq!(results.len(), 1);
+    assert!(results[0].entity_ids.contains(&"lambda".to_owned()));
+    // weak:solid matches nothing.
+    h.state_mut().search.query = "dynamodb weak:solid".to_owned();
+    h.run();
+    assert!(h.state().search.results.is_empty());
+}
+
+#[test]
+fn the_map_menu_marks_and_the_weak_filter_shows_neighbours() {
+    let (notes, data) = fixture();
+    let mut h = open(&notes.path().join("notes.txt"), data.path());
+    h.get_by_label("Amazon DynamoDB").click_secondary();
+    h.run();
+    h.get_by_label("Mark weak").click();
+    h.run();
+    assert_eq!(
+        h.state().study.level("dynamodb"),
+        Some(cloudatlas::study::Level::Weak)
+    );
+    h.state_mut().filters.weak_only = true;
+    h.run();
+    assert!(h.query_by_label("Amazon DynamoDB").is_some());
+    assert!(h.query_by_label("AWS Lambda").is_some());
+    assert!(h.query_by_label("Amazon S3").is_none());
+}
+
+#[test]
+fn export_writes_the_graph_with_positions() {
+    let (notes, data) = fixture();
+    let h = open(&notes.path().join("notes.txt"), data.path());
+    let json = data.path().join("graph.json");
+    h.state()
+        .export_to(cloudatlas::export::Format::Json, &json)
+        .unwrap();
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let nodes = value["nodes"].as_array().expect("nodes");
+    assert!(nodes.iter().any(|n| n["id"] == "s3"));
+    let graphml = data.path().join("graph.graphml");
+    h.state()
+        .export_to(cloudatlas::export::Format::GraphMl, &graphml)
+        .unwrap();
+    let text = std::fs::read_to_string(&graphml).unwrap();
+    assert!(
+        text.starts_with("<?xml") && text.contains("<graphml"),
+        "{text}"
+    );
+    assert!(text.contains("lambda"));
+    // A path under a file cannot be written.
+    let bad = json.join("graph.gv");
+    assert!(
+        h.state()
+            .export_to(cloudatlas::export::Format::Dot, &bad)
+            .is_err()
+    );
+}

@@ -4,6 +4,10 @@
 use std::path::PathBuf;
 
 use super::jobs::PickKind;
+use super::review::ReviewIntent;
+use super::study_panel::StudyIntent;
+use crate::export::Format;
+use crate::study::Level;
 
 /// Something the user asked for.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,4 +41,22 @@ pub enum Command {
     OpenInEditor { file: PathBuf, line: u32 },
     /// Close the window.
     Quit,
+    /// An intent of the weak-topics panel or the mark form.
+    Study(StudyIntent),
+    /// An intent of the review window.
+    Review(ReviewIntent),
+    /// Mark an entity or section at a level (keeping its note); `None` removes the mark.
+    QuickMark { id: String, level: Option<Level> },
+    /// Open the mark form (level and note) for an entity or section.
+    OpenMarkForm(String),
+    /// `W`: mark the selection weak and open its form.
+    MarkSelection,
+    /// Show or hide the weak-topics window.
+    ToggleStudyPanel,
+    /// Start a review of the due topics.
+    StartReview,
+    /// Ask where to export the graph (save dialog).
+    Export(Format),
+    /// Write the graph with the current positions to a file.
+    ExportTo { format: Format, path: PathBuf },
 }

@@ -260,6 +260,49 @@ impl FileDialogJob {
     }
 }
 
+/// A save dialog for an export, on its own thread (a blocking dialog must not stall the UI).
+pub struct SaveDialogJob {
+    pub format: crate::export::Format,
+    rx: Receiver<PickResult>,
+}
+
+impl SaveDialogJob {
+    pub fn spawn(
+        format: crate::export::Format,
+        file_name: String,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> std::io::Result<Self> {
+        let (tx, rx) = sync_channel(1);
+        std::thread::Builder::new()
+            .name("save-dialog".into())
+            .spawn(move || {
+                let started = Instant::now();
+                let picked = rfd::FileDialog::new()
+                    .set_title("Export the graph")
+                    .set_file_name(&file_name)
+                    .add_filter(format.as_str(), &[format.extension()])
+                    .save_file();
+                let result = match picked {
+                    Some(p) => PickResult::Picked(p),
+                    None if started.elapsed() < NO_DIALOG_WITHIN => PickResult::Unavailable,
+                    None => PickResult::Cancelled,
+                };
+                let _ = tx.send(result);
+                wake();
+            })?;
+        Ok(Self { format, rx })
+    }
+
+    /// The answer, once there is one.
+    pub fn poll(&self) -> Option<PickResult> {
+        match self.rx.try_recv() {
+            Ok(r) => Some(r),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(PickResult::Unavailable),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,6 +42,23 @@ pub struct MapInput<'a> {
     pub selected: Option<usize>,
     pub theme: &'a Theme,
     pub labels: bool,
+    /// Per node: the colour of its weak-topic ring (its level's colour), if it is marked.
+    pub rings: &'a [Option<Color32>],
+    /// Per node: its level's name, for the context menu and the accessible label.
+    pub marks: &'a [Option<&'static str>],
+    /// Catalog entries the notes never mention (exam gaps), drawn as hollow nodes: name and
+    /// world position.
+    pub gaps: &'a [(String, Pos2)],
+}
+
+/// What the node's context menu asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeAction {
+    TogglePin,
+    /// Mark at a level (`None`: remove the mark).
+    Mark(Option<crate::study::Level>),
+    /// Open the mark form (level and note).
+    EditMark,
 }
 
 /// What the user did on the map this frame.
@@ -57,6 +74,8 @@ pub struct MapOutput {
     pub toggle_pin: Option<usize>,
     /// The user panned or zoomed.
     pub camera_changed: bool,
+    /// A choice in a node's context menu.
+    pub menu: Option<(usize, NodeAction)>,
 }
 
 /// The map's view state: positions, pins, camera, hover, drag.
@@ -72,6 +91,8 @@ pub struct MapView {
     pub fit_requested: bool,
     /// Centre this node on the next frame.
     pub center_on: Option<usize>,
+    /// The node whose context menu is open (right-click on the map).
+    menu_node: Option<usize>,
     // Per-frame scratch buffers, kept to avoid allocating every frame.
     screen: Vec<Pos2>,
     on_screen: Vec<bool>,
@@ -286,9 +307,16 @@ impl MapView {
             }
         }
         if response.secondary_clicked() {
-            out.toggle_pin = response
+            self.menu_node = response
                 .interact_pointer_pos()
                 .and_then(|p| self.hit(input, p));
+        }
+        if let Some(node) = self.menu_node {
+            let pinned = self.pinned.get(node).copied().unwrap_or(false);
+            let shown = response.context_menu(|ui| node_menu_ui(ui, node, pinned, input, &mut out));
+            if shown.is_none() {
+                self.menu_node = None;
+            }
         }
         if out.dragged.is_some() {
             // The dragged node moved: refresh its screen position for painting.
@@ -332,9 +360,8 @@ impl MapView {
             if resp.clicked() {
                 out.clicked = Some(i);
             }
-            if resp.secondary_clicked() {
-                out.toggle_pin = Some(i);
-            }
+            let pinned = self.pinned.get(i).copied().unwrap_or(false);
+            resp.context_menu(|ui| node_menu_ui(ui, i, pinned, input, out));
         }
     }
 
@@ -414,6 +441,10 @@ impl MapView {
                     Stroke::new(1.5, t.search_ring),
                 ));
             }
+            if let Some(Some(color)) = input.rings.get(i) {
+                let color = if is_bright(i) { *color } else { t.dim(*color) };
+                extras.push(Shape::circle_stroke(p, r + 5.0, Stroke::new(3.0, color)));
+            }
             if input.selected == Some(i) {
                 extras.push(Shape::circle_stroke(
                     p,
@@ -432,6 +463,23 @@ impl MapView {
         }
         painter.add(Shape::mesh(discs));
         painter.extend(extras);
+
+        // Exam gaps: hollow nodes with their names.
+        let gap_r = self.screen_radius(7.0).max(4.0);
+        for (name, world) in input.gaps {
+            let p = self.to_screen(rect, *world);
+            if !rect.contains(p) {
+                continue;
+            }
+            painter.circle_stroke(p, gap_r, Stroke::new(1.5, t.label));
+            painter.text(
+                p + vec2(gap_r + 3.0, 0.0),
+                egui::Align2::LEFT_CENTER,
+                name,
+                egui::FontId::proportional(11.0),
+                t.label.gamma_multiply(0.8),
+            );
+        }
 
         if input.labels {
             self.paint_labels(&painter, input, rect, &is_bright);
@@ -668,6 +716,37 @@ impl MapView {
 }
 
 /// Appends a feathered line segment (1-point anti-aliasing band on each side).
+/// A node's context menu: pin, mark weak / shaky / solid, edit the note, unmark.
+fn node_menu_ui(ui: &mut Ui, node: usize, pinned: bool, input: &MapInput<'_>, out: &mut MapOutput) {
+    let mut pick = |ui: &mut Ui, text: &str, action: NodeAction| {
+        if ui.button(text).clicked() {
+            out.menu = Some((node, action));
+            ui.close();
+        }
+    };
+    if let Some(n) = input.model.nodes.get(node) {
+        ui.label(egui::RichText::new(&n.label).strong());
+    }
+    let mark = input.marks.get(node).copied().flatten();
+    if let Some(level) = mark {
+        ui.weak(format!("marked {level}"));
+    }
+    ui.separator();
+    for level in crate::study::Level::ALL {
+        pick(ui, &format!("Mark {level}"), NodeAction::Mark(Some(level)));
+    }
+    pick(ui, "Mark with a note...", NodeAction::EditMark);
+    if mark.is_some() {
+        pick(ui, "Unmark", NodeAction::Mark(None));
+    }
+    ui.separator();
+    pick(
+        ui,
+        if pinned { "Unpin" } else { "Pin here" },
+        NodeAction::TogglePin,
+    );
+}
+
 fn add_line(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, color: Color32) {
     let d = b - a;
     let len = d.length();

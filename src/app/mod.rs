@@ -17,6 +17,7 @@ mod model;
 mod note_pane;
 mod search_panel;
 mod state;
+mod study;
 mod theme;
 mod ui;
 
@@ -44,6 +45,7 @@ pub use self::state::{DATA_DIR_ENV, SavedState, StateStore};
 use self::jobs::{CompileJob, FileDialogJob, NotesWatcher, PickResult};
 use self::note_pane::Panes;
 use self::search_panel::SearchPanel;
+pub use self::study::StudyState;
 use self::theme::Theme;
 
 /// Opens the explorer window on `path` (the built-in notes when `None`). Returns the exit code.
@@ -128,6 +130,8 @@ pub struct Filters {
     pub text: String,
     /// 0: the whole graph; 1–3: the selected node's neighbourhood.
     pub local_depth: usize,
+    /// Only weak topics and their neighbours.
+    pub weak_only: bool,
 }
 
 impl Default for Filters {
@@ -138,6 +142,7 @@ impl Default for Filters {
             hidden_categories: std::collections::BTreeSet::new(),
             text: String::new(),
             local_depth: 0,
+            weak_only: false,
         }
     }
 }
@@ -190,6 +195,11 @@ pub struct Explorer {
     /// Keep fitting the map while the layout moves, until the user moves the camera.
     auto_fit: bool,
     commands: Vec<Command>,
+    /// Weak topics: the store, its saver, the panel, the review.
+    pub study: StudyState,
+    /// The path field for an export, when no save dialog could be shown.
+    export_field: Option<(crate::export::Format, String)>,
+    export_dialog: Option<jobs::SaveDialogJob>,
 }
 
 impl Explorer {
@@ -252,6 +262,9 @@ impl Explorer {
             started: None,
             first_frame_logged: false,
             commands: Vec::new(),
+            study: StudyState::default(),
+            export_field: None,
+            export_dialog: None,
         };
         if let Some(model) = model_only {
             app.install(Collection::from_model(model));
@@ -401,6 +414,7 @@ impl Explorer {
         }
         self.collection = Some(col);
         self.load_error = None;
+        self.load_study();
         self.ctx.request_repaint();
     }
 
@@ -436,6 +450,23 @@ impl Explorer {
                 self.start_compile(self.source.clone());
             } else {
                 self.ctx.request_repaint_after(quiet);
+            }
+        }
+        if let Some(dialog) = &self.export_dialog
+            && let Some(result) = dialog.poll()
+        {
+            let format = dialog.format;
+            self.export_dialog = None;
+            match result {
+                PickResult::Picked(path) => self.commands.push(Command::ExportTo { format, path }),
+                PickResult::Cancelled => {}
+                PickResult::Unavailable => {
+                    self.messages.push(
+                        "No save dialog could be shown (no desktop portal and no zenity). Type a path instead."
+                            .to_owned(),
+                    );
+                    self.export_field = Some((format, String::new()));
+                }
             }
         }
         if let Some(dialog) = &self.dialog
@@ -685,7 +716,74 @@ impl Explorer {
             }
             Command::OpenInEditor { file, line } => open_in_editor(&file, line, &mut self.messages),
             Command::Quit => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::Study(intent) => self.run_study_intent(intent),
+            Command::Review(intent) => self.run_review_intent(intent),
+            Command::QuickMark { id, level } => self.quick_mark(&id, level),
+            Command::OpenMarkForm(id) => self.open_mark_form(&id),
+            Command::MarkSelection => self.mark_selection(),
+            Command::ToggleStudyPanel => self.study.show_panel = !self.study.show_panel,
+            Command::StartReview => {
+                self.run_study_intent(study_panel::StudyIntent::StartReview);
+            }
+            Command::Export(format) => {
+                if self.export_dialog.is_none() {
+                    let name = format!("{}.{}", self.export_stem(), format.extension());
+                    match jobs::SaveDialogJob::spawn(format, name, self.wake.clone()) {
+                        Ok(d) => self.export_dialog = Some(d),
+                        Err(err) => {
+                            self.messages
+                                .push(format!("Could not open a save dialog: {err}"));
+                            self.export_field = Some((format, String::new()));
+                        }
+                    }
+                }
+            }
+            Command::ExportTo { format, path } => {
+                self.export_field = None;
+                match self.export_to(format, &path) {
+                    Ok(()) => self.messages.push(format!(
+                        "Exported the graph ({}) to {}",
+                        format.as_str(),
+                        path.display()
+                    )),
+                    Err(err) => self.messages.push(err),
+                }
+            }
         }
+    }
+
+    /// A file name stem for exports: the notes' name.
+    fn export_stem(&self) -> String {
+        let name = crate::util::slug(&self.source.display_name());
+        if name.is_empty() {
+            "cloudatlas".to_owned()
+        } else {
+            name
+        }
+    }
+
+    /// Writes the current graph with the map's current positions (in layout units) as `format`.
+    pub fn export_to(
+        &self,
+        format: crate::export::Format,
+        path: &std::path::Path,
+    ) -> Result<(), String> {
+        let col = self
+            .collection
+            .as_ref()
+            .ok_or_else(|| "No notes are open: nothing to export.".to_owned())?;
+        let positions: crate::export::Positions = col
+            .model
+            .nodes
+            .iter()
+            .zip(&self.map.positions)
+            .filter(|(_, p)| p.x.is_finite() && p.y.is_finite())
+            .map(|(n, p)| (n.id.clone(), to_layout(*p)))
+            .collect();
+        let text = crate::export::export(&col.compiled, format, Some(&positions))
+            .map_err(|err| format!("Could not export: {err}"))?;
+        crate::util::write_atomic(path, text.as_bytes())
+            .map_err(|err| format!("Could not write {}: {err}", path.display()))
     }
 
     /// Recomputes which nodes pass the filters and which are search hits.
@@ -720,6 +818,7 @@ impl Explorer {
                     && local
                         .as_ref()
                         .is_none_or(|m| m.get(i).copied().unwrap_or(false))
+                    && (!self.filters.weak_only || self.study.neighbourhood.contains(&n.id))
             }));
         self.search_hit.clear();
         self.search_hit.resize(model.nodes.len(), false);

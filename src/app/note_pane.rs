@@ -8,6 +8,8 @@ use egui::{RichText, ScrollArea, Ui};
 
 use super::collection::Collection;
 use super::command::Command;
+use super::study::StudyState;
+use super::study_panel::{level_dot_ui, mark_form_ui};
 use super::theme::Theme;
 
 /// Open panes.
@@ -49,7 +51,14 @@ impl Panes {
     }
 
     /// Draws the panes.
-    pub fn ui(&mut self, ui: &mut Ui, col: &Collection, t: &Theme, cmds: &mut Vec<Command>) {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        col: &Collection,
+        t: &Theme,
+        study: &mut StudyState,
+        cmds: &mut Vec<Command>,
+    ) {
         if self.open.is_empty() {
             ui.add_space(12.0);
             ui.weak("Click a node on the map, or search (Ctrl+K), to open its notes here.");
@@ -89,20 +98,27 @@ impl Panes {
                 for (column, id) in columns.iter_mut().zip(&open) {
                     ScrollArea::vertical()
                         .id_salt(("pane", id.as_str()))
-                        .show(column, |ui| pane_ui(ui, col, id, t, cmds));
+                        .show(column, |ui| pane_ui(ui, col, id, t, study, cmds));
                 }
             });
         } else if let Some(id) = self.active_id().map(str::to_owned) {
             ScrollArea::vertical()
                 .id_salt(("pane", id.as_str()))
                 .auto_shrink([false, false])
-                .show(ui, |ui| pane_ui(ui, col, &id, t, cmds));
+                .show(ui, |ui| pane_ui(ui, col, &id, t, study, cmds));
         }
     }
 }
 
 /// One pane: the entity and the sections that mention it.
-fn pane_ui(ui: &mut Ui, col: &Collection, entity_id: &str, t: &Theme, cmds: &mut Vec<Command>) {
+fn pane_ui(
+    ui: &mut Ui,
+    col: &Collection,
+    entity_id: &str,
+    t: &Theme,
+    study: &mut StudyState,
+    cmds: &mut Vec<Command>,
+) {
     let Some(&node_ix) = col.model.index.get(entity_id) else {
         ui.weak(format!("{entity_id} is not in these notes any more."));
         return;
@@ -115,7 +131,40 @@ fn pane_ui(ui: &mut Ui, col: &Collection, entity_id: &str, t: &Theme, cmds: &mut
         ui.painter()
             .circle_filled(rect.center(), 6.0, t.node_color(node.kind, &node.category));
         ui.heading(&node.label);
+        let mark = study.store.get(entity_id);
+        if let Some(mark) = mark {
+            level_dot_ui(ui, mark.level);
+        }
+        let form_here = study.form.as_ref().is_some_and(|(t, _)| t.id == entity_id);
+        let text = match mark {
+            Some(m) => format!("{}...", m.level),
+            None => "Mark weak...".to_owned(),
+        };
+        if !form_here
+            && ui
+                .small_button(text)
+                .on_hover_text("Mark as a weak topic, with a level and a note (W)")
+                .clicked()
+        {
+            cmds.push(Command::OpenMarkForm(entity_id.to_owned()));
+        }
     });
+    if let Some(mark) = study.store.get(entity_id)
+        && !mark.note.is_empty()
+    {
+        ui.label(RichText::new(format!("My note: {}", mark.note)).italics());
+    }
+    if let Some((target, draft)) = &mut study.form
+        && target.id == entity_id
+    {
+        study.form_in_pane = true;
+        let existing = study.store.get(entity_id);
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            if let Some(intent) = mark_form_ui(ui, draft, target, existing) {
+                cmds.push(Command::Study(intent));
+            }
+        });
+    }
     let mut kind = node.kind.as_str().to_owned();
     if !node.category.is_empty() {
         kind = format!("{kind} · {}", node.category);

@@ -8,7 +8,9 @@ use crate::search::Hit;
 
 use super::collection::Collection;
 use super::command::Command;
+use super::study_panel::level_dot_ui;
 use super::theme::Theme;
+use crate::study::{Store, Timestamp, WeakFilter};
 
 /// Results shown at most.
 const LIMIT: usize = 30;
@@ -40,7 +42,7 @@ impl SearchPanel {
         self.results.clear();
     }
 
-    fn refresh(&mut self, col: Option<&Collection>) {
+    fn refresh(&mut self, col: Option<&Collection>, study: &Store) {
         if self.query == self.searched {
             return;
         }
@@ -59,8 +61,40 @@ impl SearchPanel {
                 .or_else(|| Some("The index is not ready yet.".into()));
             return;
         };
-        match index.search(&self.query, LIMIT) {
-            Ok(hits) => self.results = hits,
+        // `weak:` terms filter the hits by the study store; the other words go to the index.
+        let mut filters = Vec::new();
+        let mut words = Vec::new();
+        for term in self.query.split_whitespace() {
+            match WeakFilter::parse(term) {
+                Some(f) => filters.push(f),
+                None => words.push(term),
+            }
+        }
+        let text = words.join(" ");
+        if text.is_empty() {
+            self.error =
+                Some("Add a word to search among weak topics (weak:due, weak:shaky...).".into());
+            return;
+        }
+        let limit = if filters.is_empty() {
+            LIMIT
+        } else {
+            LIMIT * 10
+        };
+        match index.search(&text, limit) {
+            Ok(hits) => {
+                let now = Timestamp::now();
+                self.results = hits
+                    .into_iter()
+                    .filter(|hit| {
+                        filters.iter().all(|f| {
+                            f.matches(study, &hit.section_id, now)
+                                || hit.entity_ids.iter().any(|id| f.matches(study, id, now))
+                        })
+                    })
+                    .take(LIMIT)
+                    .collect();
+            }
             Err(err) => self.error = Some(err.to_string()),
         }
     }
@@ -70,6 +104,7 @@ impl SearchPanel {
         &mut self,
         ui: &mut Ui,
         col: Option<&Collection>,
+        study: &Store,
         t: &Theme,
         cmds: &mut Vec<Command>,
     ) {
@@ -81,7 +116,7 @@ impl SearchPanel {
             self.focus_requested = false;
             response.request_focus();
         }
-        self.refresh(col);
+        self.refresh(col, study);
         let focused = response.has_focus() || response.lost_focus();
         if focused && !self.results.is_empty() {
             let (down, up) =
@@ -127,7 +162,12 @@ impl SearchPanel {
                         });
                     let inner = frame.show(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        ui.label(RichText::new(&hit.title).strong());
+                        ui.horizontal(|ui| {
+                            if let Some(mark) = study.get(&hit.section_id) {
+                                level_dot_ui(ui, mark.level);
+                            }
+                            ui.label(RichText::new(&hit.title).strong());
+                        });
                         ui.label(
                             RichText::new(format!("{}:{}", hit.file, hit.line_start))
                                 .weak()
@@ -164,7 +204,25 @@ impl SearchPanel {
                         .on_hover_cursor(egui::CursorIcon::PointingHand);
                     let title = format!("Result {}: {}", i + 1, hit.title);
                     row.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &title));
-                    if row.clicked() {
+                    // A small button in the row's corner marks the section as a weak topic.
+                    let corner = egui::Rect::from_min_size(
+                        inner.response.rect.right_top() + egui::vec2(-58.0, 2.0),
+                        egui::vec2(56.0, 18.0),
+                    );
+                    let marked = study.get(&hit.section_id).is_some();
+                    let mark = ui
+                        .put(
+                            corner,
+                            egui::Button::new(
+                                RichText::new(if marked { "edit mark" } else { "mark weak" })
+                                    .small(),
+                            ),
+                        )
+                        .on_hover_text("Mark this section as a weak topic")
+                        .accessible_name(format!("Mark result {} weak", i + 1));
+                    if mark.clicked() {
+                        cmds.push(Command::OpenMarkForm(hit.section_id.clone()));
+                    } else if row.clicked() {
                         self.cursor = i;
                         cmds.push(open_hit(hit));
                     }

@@ -91,6 +91,11 @@ impl StateStore {
         }
     }
 
+    /// The data folder (where other per-user files, e.g. the study files, live too).
+    pub fn dir(&self) -> Option<&Path> {
+        self.file.as_deref().and_then(Path::parent)
+    }
+
     /// A store in this folder.
     pub fn in_dir(dir: &Path) -> Self {
         Self {

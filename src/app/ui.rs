@@ -9,7 +9,7 @@ use crate::layout::LayoutCommand;
 use super::Explorer;
 use super::command::Command;
 use super::jobs::PickKind;
-use super::map_view::MapInput;
+use super::map_view::{MapInput, NodeAction};
 use super::theme;
 
 impl Explorer {
@@ -33,6 +33,7 @@ impl Explorer {
         }
         self.shortcuts(ui);
         self.update_masks();
+        self.study.form_in_pane = false;
         self.menu_bar_ui(ui);
         self.notices_ui(ui);
         self.status_bar_ui(ui);
@@ -44,12 +45,14 @@ impl Explorer {
                 .min_size(260.0)
                 .show(ui, |ui| {
                     if let Some(col) = &self.collection {
-                        self.panes.ui(ui, col, &self.theme, &mut self.commands);
+                        self.panes
+                            .ui(ui, col, &self.theme, &mut self.study, &mut self.commands);
                     }
                 });
         }
         egui::CentralPanel::no_frame().show(ui, |ui| self.map_ui(ui));
         self.warnings_window_ui(ui);
+        self.study_windows_ui(ui);
         let commands = std::mem::take(&mut self.commands);
         for command in commands {
             self.run_command(command);
@@ -59,7 +62,7 @@ impl Explorer {
     fn shortcuts(&mut self, ui: &Ui) {
         let ctx = ui.ctx();
         let typing = ctx.text_edit_focused();
-        let (search, open, quit, fit, slash, escape) = ctx.input_mut(|i| {
+        let (search, open, quit, fit, slash, escape, weak) = ctx.input_mut(|i| {
             (
                 i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::K)),
                 i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::O)),
@@ -67,6 +70,7 @@ impl Explorer {
                 !typing && i.key_pressed(Key::F) && i.modifiers.is_none(),
                 !typing && i.key_pressed(Key::Slash),
                 !typing && i.key_pressed(Key::Escape),
+                !typing && i.key_pressed(Key::W) && i.modifiers.is_none(),
             )
         });
         if search || slash {
@@ -83,6 +87,9 @@ impl Explorer {
         }
         if escape {
             self.commands.push(Command::ClearSelection);
+        }
+        if weak {
+            self.commands.push(Command::MarkSelection);
         }
         let dropped = ctx.input(|i| {
             i.raw
@@ -119,6 +126,20 @@ impl Explorer {
                             }
                         }
                     });
+                    ui.menu_button("Export graph", |ui| {
+                        for format in crate::export::Format::ALL {
+                            let label = match format {
+                                crate::export::Format::GraphMl => "GraphML (Gephi, yEd)...",
+                                crate::export::Format::Gexf => "GEXF (Gephi)...",
+                                crate::export::Format::Dot => "DOT (Graphviz)...",
+                                crate::export::Format::Json => "JSON (node-link, d3)...",
+                            };
+                            let enabled = self.collection.is_some();
+                            if ui.add_enabled(enabled, egui::Button::new(label)).clicked() {
+                                self.commands.push(Command::Export(format));
+                            }
+                        }
+                    });
                     ui.separator();
                     if ui.button("Recompile").clicked() {
                         self.commands.push(Command::Recompile);
@@ -145,7 +166,32 @@ impl Explorer {
                     if ui.button("Unpin every node").clicked() {
                         self.commands.push(Command::UnpinAll);
                     }
+                    ui.separator();
+                    let mut panel = self.study.show_panel;
+                    if ui.checkbox(&mut panel, "Weak topics panel").changed() {
+                        self.commands.push(Command::ToggleStudyPanel);
+                    }
+                    ui.checkbox(
+                        &mut self.filters.weak_only,
+                        "Only weak topics and neighbours",
+                    );
+                    if ui.button("Review due topics").clicked() {
+                        self.commands.push(Command::StartReview);
+                    }
                 });
+                let due = self.study.due_count();
+                let text = if due > 0 {
+                    format!("Weak topics ({due} due)")
+                } else {
+                    "Weak topics".to_owned()
+                };
+                if ui
+                    .selectable_label(self.study.show_panel, text)
+                    .on_hover_text("Weak topics: marks, suggestions, exam coverage, review")
+                    .clicked()
+                {
+                    self.commands.push(Command::ToggleStudyPanel);
+                }
                 ui.separator();
                 ui.label(RichText::new(self.source.display_name()).strong());
                 if self.dialog.is_some() {
@@ -157,7 +203,11 @@ impl Explorer {
     }
 
     fn notices_ui(&mut self, ui: &mut Ui) {
-        if self.messages.is_empty() && self.path_field.is_none() && self.load_error.is_none() {
+        if self.messages.is_empty()
+            && self.path_field.is_none()
+            && self.export_field.is_none()
+            && self.load_error.is_none()
+        {
             return;
         }
         egui::Panel::top("notices").show(ui, |ui| {
@@ -211,6 +261,36 @@ impl Explorer {
             if close {
                 self.path_field = None;
             }
+            let mut export = None;
+            let mut close = false;
+            if let Some((format, field)) = &mut self.export_field {
+                ui.horizontal(|ui| {
+                    ui.label(format!("Export {} to:", format.as_str()));
+                    let edit = ui
+                        .add(
+                            egui::TextEdit::singleline(field)
+                                .hint_text(format!("/path/to/graph.{}", format.extension()))
+                                .desired_width(420.0),
+                        )
+                        .accessible_name("Export path");
+                    let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                    if (ui.button("Export").clicked() || enter) && !field.trim().is_empty() {
+                        export = Some(Command::ExportTo {
+                            format: *format,
+                            path: std::path::PathBuf::from(field.trim()),
+                        });
+                    }
+                    if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            }
+            if let Some(cmd) = export {
+                self.commands.push(cmd);
+            }
+            if close {
+                self.export_field = None;
+            }
         });
     }
 
@@ -253,6 +333,24 @@ impl Explorer {
                         if ui.button(text).clicked() {
                             self.show_warnings = !self.show_warnings;
                         }
+                    }
+                }
+                if self.collection.is_some() {
+                    ui.separator();
+                    let due = self.study.due_count();
+                    let marks = self.study.store.marks.len();
+                    let text = format!("{marks} weak topics · {due} due");
+                    let text = if due > 0 {
+                        RichText::new(text).color(self.theme.warning)
+                    } else {
+                        RichText::new(text)
+                    };
+                    if ui
+                        .button(text)
+                        .on_hover_text("Open the weak topics panel")
+                        .clicked()
+                    {
+                        self.commands.push(Command::ToggleStudyPanel);
                     }
                 }
                 if let Some(layout) = &self.layout {
@@ -317,6 +415,7 @@ impl Explorer {
                 self.search.ui(
                     ui,
                     self.collection.as_ref(),
+                    &self.study.store,
                     &self.theme,
                     &mut self.commands,
                 );
@@ -367,6 +466,10 @@ impl Explorer {
                             );
                     }
                 });
+                ui.checkbox(
+                    &mut self.filters.weak_only,
+                    "Only weak topics and neighbours",
+                );
                 if self.filters.local_depth > 0 && self.selected.is_none() {
                     ui.weak("Select a node to see its neighbourhood.");
                 }
@@ -424,6 +527,23 @@ impl Explorer {
             .selected
             .as_ref()
             .and_then(|id| col.model.index.get(id).copied());
+        let levels: Vec<Option<crate::study::Level>> = col
+            .model
+            .nodes
+            .iter()
+            .map(|n| self.study.level(&n.id))
+            .collect();
+        let rings: Vec<Option<egui::Color32>> = levels
+            .iter()
+            .map(|l| l.map(super::study_panel::level_color))
+            .collect();
+        let marks: Vec<Option<&'static str>> =
+            levels.iter().map(|l| l.map(|l| l.as_str())).collect();
+        let gaps = if self.study.gaps_on_map {
+            self.gap_positions()
+        } else {
+            Vec::new()
+        };
         let input = MapInput {
             model: &col.model,
             shown: &self.shown,
@@ -431,6 +551,9 @@ impl Explorer {
             selected,
             theme: &self.theme,
             labels: self.saved.labels,
+            rings: &rings,
+            marks: &marks,
+            gaps: &gaps,
         };
         let out = self.map.ui(ui, &input);
         // Fit button in the map's corner.
@@ -462,6 +585,16 @@ impl Explorer {
         {
             self.commands.push(Command::TogglePin(n.id.clone()));
         }
+        if let Some((node, action)) = out.menu
+            && let Some(n) = col.model.nodes.get(node)
+        {
+            let id = n.id.clone();
+            self.commands.push(match action {
+                NodeAction::TogglePin => Command::TogglePin(id),
+                NodeAction::Mark(level) => Command::QuickMark { id, level },
+                NodeAction::EditMark => Command::OpenMarkForm(id),
+            });
+        }
         if let Some(layout) = &self.layout {
             if let Some((node, pos)) = out.dragged {
                 layout.worker.send(LayoutCommand::DragTo(
@@ -486,6 +619,41 @@ impl Explorer {
     }
 }
 
+impl Explorer {
+    /// Where the exam gaps go on the map: hollow nodes on a ring just outside the graph, grouped
+    /// by category (the catalog relatives of a gap are seldom on the map, else it would not be a
+    /// gap).
+    fn gap_positions(&self) -> Vec<(String, egui::Pos2)> {
+        let Some(cov) = &self.study.coverage else {
+            return Vec::new();
+        };
+        let mut min = egui::pos2(f32::INFINITY, f32::INFINITY);
+        let mut max = egui::pos2(f32::NEG_INFINITY, f32::NEG_INFINITY);
+        for (i, p) in self.map.positions.iter().enumerate() {
+            if self.shown.get(i).copied().unwrap_or(true) && p.x.is_finite() && p.y.is_finite() {
+                min = min.min(*p);
+                max = max.max(*p);
+            }
+        }
+        if !min.x.is_finite() {
+            min = egui::Pos2::ZERO;
+            max = egui::Pos2::ZERO;
+        }
+        let centre = min + (max - min) * 0.5;
+        let radius = ((max - min).length() * 0.5 + 80.0).max(150.0);
+        let n = cov.gaps.len().max(1) as f32;
+        cov.gaps
+            .iter()
+            .enumerate()
+            .map(|(k, gap)| {
+                let a = std::f32::consts::TAU * k as f32 / n - std::f32::consts::FRAC_PI_2;
+                let r = radius + if k % 2 == 0 { 0.0 } else { 40.0 };
+                (gap.name.clone(), centre + egui::vec2(a.cos(), a.sin()) * r)
+            })
+            .collect()
+    }
+}
+
 fn legend_ui(ui: &mut Ui, t: &theme::Theme) {
     egui::CollapsingHeader::new("Legend").default_open(true).show(ui, |ui| {
         for kind in EntityKind::ALL {
@@ -495,7 +663,7 @@ fn legend_ui(ui: &mut Ui, t: &theme::Theme) {
                 ui.label(kind.as_str());
             });
         }
-        ui.weak("Services are shaded by category. Size: mentions. Drag a node to pin it; right-click to unpin.");
+        ui.weak("Services are shaded by category. Size: mentions. Drag a node to pin it; right-click a node to mark it weak or unpin it; W marks the selection. A coloured ring: weak (red), shaky (amber), solid (green).");
         let _ = t;
     });
 }
