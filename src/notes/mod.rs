@@ -8,8 +8,8 @@
 //! [`Warning`] naming the file and, where there is one, the line.
 
 mod load;
-mod markdown;
 mod outline;
+mod markdown;
 mod plain;
 
 pub use self::load::{LoadError, LoadOptions, LoadedNotes, load, load_builtin, parse_note};

@@ -104,17 +104,7 @@ pub fn build_sections(
             let stem = std::path::Path::new(file)
                 .file_stem()
                 .map_or_else(|| file.to_owned(), |s| s.to_string_lossy().into_owned());
-            out.push(make_section(
-                file,
-                text,
-                lines,
-                stem.clone(),
-                vec![stem],
-                0,
-                0,
-                end,
-                String::new(),
-            ));
+            out.push(make_section(file, text, lines, stem.clone(), vec![stem], 0, 0, end, String::new()));
         }
     }
     let mut stack: Vec<(u8, String)> = Vec::new();

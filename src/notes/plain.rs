@@ -70,10 +70,8 @@ fn bullet_text_start(trimmed: &str) -> Option<usize> {
     }
     if i > 0 && i <= 4 {
         let run = &trimmed[..i];
-        let is_bullet = matches!(
-            run,
-            "-" | "--" | "->" | "-->" | "--->" | "==>" | "=>" | "*" | "+" | ">"
-        ) || (run.ends_with('>') && run.len() <= 4);
+        let is_bullet = matches!(run, "-" | "--" | "->" | "-->" | "--->" | "==>" | "=>" | "*" | "+" | ">")
+            || (run.ends_with('>') && run.len() <= 4);
         // `->Text` is a bullet too when the arrow is glued to the text.
         if is_bullet && (followed_by_space(i) || run.ends_with('>')) {
             return Some(skip_spaces(bytes, i));
@@ -125,124 +123,28 @@ fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
 
 /// Words that open a sentence rather than a title.
 const SENTENCE_OPENERS: &[&str] = &[
-    "so",
-    "and",
-    "but",
-    "or",
-    "then",
-    "also",
-    "because",
-    "it",
-    "it's",
-    "its",
-    "we",
-    "we'll",
-    "i",
-    "i'm",
-    "you",
-    "they",
-    "this",
-    "these",
-    "those",
-    "there",
-    "here",
-    "now",
-    "otherwise",
-    "therefore",
-    "however",
-    "hence",
-    "thus",
-    "basically",
-    "e.g",
-    "eg",
-    "i.e",
-    "ie",
-    "note",
-    "nb",
-    "ps",
-    "refer",
-    "see",
-    "check",
-    "login",
-    "click",
-    "run",
-    "go",
-    "once",
-    "after",
-    "before",
-    "since",
-    "if",
-    "as",
-    "while",
-    "although",
-    "though",
-    "just",
-    "let's",
-    "lets",
-    "please",
-    "todo",
-    "maybe",
-    "probably",
-    "both",
-    "all",
-    "each",
-    "every",
-    "only",
-    "even",
-    "still",
-    "yes",
-    "no",
-    "ok",
-    "okay",
-    "voila",
-    "like",
-    "same",
-    "not",
+    "so", "and", "but", "or", "then", "also", "because", "it", "it's", "its", "we", "we'll",
+    "i", "i'm", "you", "they", "this", "these", "those", "there", "here", "now", "otherwise",
+    "therefore", "however", "hence", "thus", "basically", "e.g", "eg", "i.e", "ie", "note",
+    "nb", "ps", "refer", "see", "check", "login", "click", "run", "go", "once", "after",
+    "before", "since", "if", "as", "while", "although", "though", "just", "let's", "lets",
+    "please", "todo", "maybe", "probably", "both", "all", "each", "every", "only", "even",
+    "still", "yes", "no", "ok", "okay", "voila", "like", "same", "not",
 ];
 
 /// Words that make a line a sentence (a verb), unless it is a lead-in ending in `:`.
 const VERBS: &[&str] = &[
-    "is", "are", "was", "were", "be", "been", "being", "should", "can", "could", "will", "would",
-    "must", "may", "might", "shall", "does", "do", "did", "has", "have", "had", "isn't", "aren't",
-    "can't", "cannot", "won't", "don't", "doesn't",
+    "is", "are", "was", "were", "be", "been", "being", "should", "can", "could", "will",
+    "would", "must", "may", "might", "shall", "does", "do", "did", "has", "have", "had",
+    "isn't", "aren't", "can't", "cannot", "won't", "don't", "doesn't",
 ];
 
 /// Words that open a sub-heading of the current topic (`To create a service :`).
 const SUB_OPENERS: &[&str] = &[
-    "to",
-    "the",
-    "when",
-    "how",
-    "what",
-    "why",
-    "where",
-    "which",
-    "for",
-    "a",
-    "an",
-    "things",
-    "steps",
-    "ways",
-    "types",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "some",
-    "other",
-    "difference",
-    "differences",
-    "example",
-    "examples",
-    "practical",
-    "overview",
-    "setting",
-    "creating",
-    "configuring",
-    "using",
-    "important",
-    "use",
+    "to", "the", "when", "how", "what", "why", "where", "which", "for", "a", "an", "things",
+    "steps", "ways", "types", "two", "three", "four", "five", "six", "some", "other",
+    "difference", "differences", "example", "examples", "practical", "overview", "setting",
+    "creating", "configuring", "using", "important", "use",
 ];
 
 /// Words that never link a sub-heading to its topic.
@@ -253,14 +155,7 @@ const STOP_STEMS: &[&str] = &[
 
 /// Marker words people append to headings; stripped from titles.
 const DECORATION_WORDS: &[&str] = &[
-    "important",
-    "very important",
-    "imp",
-    "exam",
-    "todo",
-    "note",
-    "!!!",
-    "new",
+    "important", "very important", "imp", "exam", "todo", "note", "!!!", "new",
 ];
 
 fn first_word(title: &str) -> &str {
@@ -430,10 +325,7 @@ fn is_code(trimmed: &str) -> bool {
     if b.is_empty() {
         return false;
     }
-    if matches!(
-        b[0],
-        b'{' | b'}' | b'[' | b']' | b'<' | b'$' | b'"' | b'\'' | b'/' | b'!'
-    ) {
+    if matches!(b[0], b'{' | b'}' | b'[' | b']' | b'<' | b'$' | b'"' | b'\'' | b'/' | b'!') {
         return true;
     }
     if trimmed.contains("::") || trimmed.contains("!Ref") || trimmed.contains("!GetAtt") {
@@ -441,18 +333,8 @@ fn is_code(trimmed: &str) -> bool {
     }
     let first = first_word(trimmed);
     const DOCKER: &[&str] = &[
-        "FROM",
-        "RUN",
-        "CMD",
-        "EXPOSE",
-        "COPY",
-        "ADD",
-        "ENV",
-        "WORKDIR",
-        "ENTRYPOINT",
-        "ARG",
-        "VOLUME",
-        "LABEL",
+        "FROM", "RUN", "CMD", "EXPOSE", "COPY", "ADD", "ENV", "WORKDIR", "ENTRYPOINT", "ARG",
+        "VOLUME", "LABEL",
     ];
     DOCKER.contains(&first) && trimmed.len() > first.len()
 }
@@ -629,13 +511,7 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
         let bullet = bullet_text_start(trimmed);
         if ind == 0 && bullet.is_none() {
             if let Some(_) = margin_heading(
-                trimmed,
-                was_blank,
-                gap,
-                next_trim,
-                next_ind,
-                next_sep,
-                next_bullet,
+                trimmed, was_blank, gap, next_trim, next_ind, next_sep, next_bullet,
             ) {
                 let c = clean(trimmed);
                 let title = c.title;
@@ -651,7 +527,9 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
                         || lower_in(first_word(title), SUB_OPENERS)
                         || first_word(title).starts_with(|c: char| c.is_ascii_digit())
                         || has_verb(title)
-                        || (c.colon && !product_like(first_word(title)) && caps_ratio(title) < 0.5);
+                        || (c.colon
+                            && !product_like(first_word(title))
+                            && caps_ratio(title) < 0.5);
                     if sub { 2 } else { 1 }
                 };
                 let level = if is_part_heading(title) { 1 } else { level };
@@ -813,10 +691,7 @@ fn names_topic_item(text: &str, lines: &Lines, from: usize, to: usize, title: &s
         let t = lines.get(text, k).trim();
         bullet_text_start(t)
             .and_then(|at| t.get(at..))
-            .is_some_and(|item| {
-                item.trim_end_matches([':', ' '])
-                    .eq_ignore_ascii_case(title)
-            })
+            .is_some_and(|item| item.trim_end_matches([':', ' ']).eq_ignore_ascii_case(title))
     })
 }
 
@@ -839,15 +714,9 @@ mod tests {
             ("CodeDeploy -", "CodeDeploy"),
             ("Elastic Beanstalk :", "Elastic Beanstalk"),
             ("EB-extensions - ", "EB-extensions"),
-            (
-                "AutoScaling - LifeCycle Hooks //IMPORTANT",
-                "AutoScaling - LifeCycle Hooks",
-            ),
+            ("AutoScaling - LifeCycle Hooks //IMPORTANT", "AutoScaling - LifeCycle Hooks"),
             ("Lambda @ Edge - [REFER SCREENSHOT]", "Lambda @ Edge"),
-            (
-                "Automated tests - refer attached images /* IMPORTANT */",
-                "Automated tests",
-            ),
+            ("Automated tests - refer attached images /* IMPORTANT */", "Automated tests"),
             ("Tools-", "Tools"),
             ("Queues : IMPORTANT", "Queues"),
             ("Caching layer !!!", "Caching layer"),
@@ -890,15 +759,9 @@ mod tests {
     fn heading_shapes_table() {
         // (text, expected headings as (line, level, title))
         let cases: &[(&str, &[(usize, u8, &str)])] = &[
-            (
-                "Amazon SQS\n\n - queues messages\n",
-                &[(1, 1, "Amazon SQS")],
-            ),
+            ("Amazon SQS\n\n - queues messages\n", &[(1, 1, "Amazon SQS")]),
             ("intro line.\n\nSNS -\n- topics\n", &[(3, 1, "SNS")]),
-            (
-                "Step Functions :\n\tstate machines\n",
-                &[(1, 1, "Step Functions")],
-            ),
+            ("Step Functions :\n\tstate machines\n", &[(1, 1, "Step Functions")]),
             (
                 "Glue\n- crawlers\n\n=====\nAthena\n- queries S3\n",
                 &[(1, 1, "Glue"), (5, 1, "Athena")],
@@ -927,10 +790,7 @@ mod tests {
                 ],
             ),
             // A bullet with a definition is not a heading.
-            (
-                "Route 53\n\t- Weighted : splits traffic\n\t\tby weight\n",
-                &[(1, 1, "Route 53")],
-            ),
+            ("Route 53\n\t- Weighted : splits traffic\n\t\tby weight\n", &[(1, 1, "Route 53")]),
             // `Name - description` with an indented continuation.
             (
                 "CloudTrail - records every API call made in the account\n\t- kept 90 days\n",
@@ -967,10 +827,7 @@ mod tests {
         let text = "Notes\n\nIAM -\n- users\n\n\n====\nKMS :\n- keys\n";
         let mut w = Vec::new();
         let s = sections("n.txt", text, &mut w);
-        let got: Vec<(u8, u32, u32)> = s
-            .iter()
-            .map(|s| (s.level, s.line_start, s.line_end))
-            .collect();
+        let got: Vec<(u8, u32, u32)> = s.iter().map(|s| (s.level, s.line_start, s.line_end)).collect();
         assert_eq!(got, [(1, 1, 1), (1, 3, 4), (1, 8, 9)]);
         assert_eq!(s[1].id, "n.txt#iam");
         assert_eq!(s[2].heading_path, ["KMS"]);
