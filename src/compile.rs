@@ -9,7 +9,9 @@ use crate::extract::{self, SectionFacts};
 use crate::graph::{
     EvidenceJson, GraphJson, KnowledgeGraph, LinkJson, MarkerJson, NodeJson, SectionJson,
 };
-use crate::notes::{self, LoadError, LoadOptions, LoadedNotes, Note, Section, Warning};
+use crate::notes::{
+    self, LoadError, LoadOptions, LoadProgress, LoadedNotes, Note, Section, Warning,
+};
 
 /// A compiled notes collection.
 #[derive(Clone, Debug, Default)]
@@ -111,8 +113,17 @@ impl Compiled {
 
 /// Compiles a notes file or folder.
 pub fn compile(path: &Path) -> Result<Compiled, LoadError> {
+    compile_with_progress(path, &mut |_| {})
+}
+
+/// [`compile`], calling `progress` after each note file is read and parsed (for a progress
+/// display; extraction follows the last call).
+pub fn compile_with_progress(
+    path: &Path,
+    progress: &mut dyn FnMut(LoadProgress<'_>),
+) -> Result<Compiled, LoadError> {
     let start = Instant::now();
-    let loaded = notes::load(path, &LoadOptions::default())?;
+    let loaded = notes::load_with_progress(path, &LoadOptions::default(), progress)?;
     Ok(compile_loaded(loaded, Catalog::builtin(), start))
 }
 

@@ -32,4 +32,4 @@ pub mod search;
 pub mod study;
 pub mod util;
 
-pub use compile::{Compiled, compile, compile_builtin};
+pub use compile::{Compiled, compile, compile_builtin, compile_with_progress};

@@ -3,4 +3,5 @@
 
 mod compile;
 mod extract;
+mod notes;
 mod util;

@@ -3,7 +3,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use std::io::{IsTerminal as _, Write as _};
+use std::time::{Duration, Instant};
+
 use anyhow::Context as _;
+
+use crate::notes::LoadProgress;
 
 /// Arguments of `cloudatlas compile`.
 #[derive(Debug, clap::Args)]
@@ -24,7 +29,11 @@ pub struct CompileArgs {
 pub fn run(args: &CompileArgs) -> anyhow::Result<i32> {
     let compiled = match &args.path {
         Some(path) => {
-            crate::compile(path).with_context(|| format!("compiling {}", path.display()))?
+            let mut progress = Progress::new(std::io::stderr().is_terminal());
+            let compiled = crate::compile_with_progress(path, &mut |p| progress.update(&p))
+                .with_context(|| format!("compiling {}", path.display()));
+            progress.finish();
+            compiled?
         }
         None => crate::compile_builtin(),
     };
@@ -74,4 +83,79 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<i32> {
         );
     }
     Ok(0)
+}
+
+/// A one-line progress display on stderr while notes are read, shown only on a terminal and only
+/// once a compile has run for a moment (small compiles print nothing).
+struct Progress {
+    enabled: bool,
+    started: Instant,
+    last: Option<Instant>,
+    shown: bool,
+}
+
+impl Progress {
+    /// Redraw at most this often.
+    const EVERY: Duration = Duration::from_millis(100);
+    /// Stay quiet for compiles shorter than this.
+    const AFTER: Duration = Duration::from_millis(300);
+
+    fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            started: Instant::now(),
+            last: None,
+            shown: false,
+        }
+    }
+
+    fn update(&mut self, p: &LoadProgress<'_>) {
+        if !self.enabled || self.started.elapsed() < Self::AFTER {
+            return;
+        }
+        let now = Instant::now();
+        let last_file = p.done == p.total;
+        if !last_file && self.last.is_some_and(|t| now - t < Self::EVERY) {
+            return;
+        }
+        self.last = Some(now);
+        self.shown = true;
+        let mb = |b: u64| b as f64 / 1_048_576.0;
+        let stage = if last_file {
+            "extracting entities and relations…".to_owned()
+        } else {
+            let mut name = p.file.to_owned();
+            if name.chars().count() > 40 {
+                let tail: String = name
+                    .chars()
+                    .rev()
+                    .take(39)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                name = format!("…{tail}");
+            }
+            name
+        };
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r\x1b[2Kreading notes {}/{} ({:.1}/{:.1} MB) {}",
+            p.done,
+            p.total,
+            mb(p.bytes_done),
+            mb(p.bytes_total),
+            stage
+        );
+        let _ = err.flush();
+    }
+
+    fn finish(&mut self) {
+        if self.shown {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+        }
+    }
 }

@@ -1,23 +1,578 @@
 //! Markdown notes with pulldown-cmark: ATX and setext headings, front matter, `[[wikilinks]]`,
 //! `#tags`, code fences.
+//!
+//! pulldown-cmark finds the headings and the code (fenced and indented blocks, inline code);
+//! wikilinks and tags are then read from the raw text outside code, so `[[x]]` and `#tag` in a
+//! code sample are left alone. The YAML front matter block (`---` … `---` on the first line) is
+//! read by a small parser that knows the three keys cloudatlas uses.
 
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::outline::{Heading, Lines, build_sections, is_blank, line_no};
 use super::{FrontMatter, Section, Warning, WikiLink};
 
 /// What a Markdown note holds besides its text.
+#[derive(Clone, Debug, Default)]
 pub struct Parsed {
     pub sections: Vec<Section>,
     pub front_matter: FrontMatter,
     pub links: Vec<WikiLink>,
+    /// Body and front-matter tags without `#`, sorted, without duplicates (case-insensitive).
     pub tags: Vec<String>,
 }
 
 /// Parses a Markdown note.
-// TODO(notes): headings, front matter, links and tags.
-pub fn parse(file: &str, text: &str, _warnings: &mut Vec<Warning>) -> Parsed {
+pub fn parse(file: &str, text: &str, warnings: &mut Vec<Warning>) -> Parsed {
+    parse_in_chunks(file, text, warnings, CHUNK_BYTES)
+}
+
+/// pulldown-cmark builds a tree of the whole input before the first event; a huge note is cut
+/// into pieces of about this size at headings, so memory stays bounded.
+const CHUNK_BYTES: usize = 1 << 20;
+
+fn parse_in_chunks(
+    file: &str,
+    text: &str,
+    warnings: &mut Vec<Warning>,
+    chunk_bytes: usize,
+) -> Parsed {
+    let lines = Lines::new(text);
+    let (front_matter, body_line) = front_matter(file, text, &lines, warnings);
+    let body_start = if body_line < lines.len() {
+        lines.span(body_line).0
+    } else {
+        text.len()
+    };
+    let body = text.get(body_start..).unwrap_or("");
+
+    let mut headings = Vec::new();
+    let mut code: Vec<(usize, usize)> = Vec::new();
+    let mut current: Option<(usize, u8, String)> = None;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let events = chunks(body, chunk_bytes)
+        .into_iter()
+        .flat_map(|(from, to)| {
+            let piece = body.get(from..to).unwrap_or("");
+            Parser::new_ext(piece, options)
+                .into_offset_iter()
+                .map(move |(event, range)| (event, range.start + from..range.end + from))
+        });
+    for (event, range) in events {
+        let (start, end) = (range.start + body_start, range.end + body_start);
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                current = Some((start, heading_level(level), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((at, level, title)) = current.take() {
+                    let title = clean_heading(&title);
+                    if !title.is_empty() {
+                        headings.push(Heading {
+                            line: lines.line_of(at),
+                            level,
+                            title,
+                        });
+                    }
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => code.push((start, end)),
+            Event::Code(ref t) => {
+                code.push((start, end));
+                if let Some((_, _, title)) = current.as_mut() {
+                    title.push_str(t);
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) => code.push((start, end)),
+            Event::Text(ref t) => {
+                if let Some((_, _, title)) = current.as_mut() {
+                    title.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, _, title)) = current.as_mut() {
+                    title.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    code.sort_unstable();
+    headings.dedup_by_key(|h| h.line);
+
+    let (links, mut tags) = links_and_tags(text, &lines, body_start, &code);
+    tags.extend(front_matter.tags.iter().cloned());
+    let tags = dedup_tags(tags);
+    let sections = build_sections(file, text, &lines, &headings, &is_blank, body_line);
     Parsed {
-        sections: super::load::whole_file_section(file, text),
-        front_matter: FrontMatter::default(),
-        links: Vec::new(),
-        tags: Vec::new(),
+        sections,
+        front_matter,
+        links,
+        tags,
+    }
+}
+
+/// Cuts `body` into `(start, end)` pieces of at least `target` bytes, each (but the first)
+/// starting at an ATX heading at the left margin outside fenced code and HTML comments: a
+/// place where CommonMark starts a new block whatever came before.
+fn chunks(body: &str, target: usize) -> Vec<(usize, usize)> {
+    let bytes = body.as_bytes();
+    if bytes.len() <= target {
+        return vec![(0, bytes.len())];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut fence: Option<(u8, usize)> = None;
+    let mut in_comment = false;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |e| pos + e + 1);
+        let line = &bytes[pos..end];
+        let is_atx = line.first() == Some(&b'#') && {
+            let hashes = line.iter().take_while(|&&b| b == b'#').count();
+            hashes <= 6 && matches!(line.get(hashes), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+        };
+        if is_atx && fence.is_none() && !in_comment && pos - start >= target {
+            out.push((start, pos));
+            start = pos;
+        }
+        let lead = line.iter().take_while(|&&b| b == b' ').count();
+        if lead <= 3 {
+            let rest = &line[lead..];
+            let mark = rest.first().copied().filter(|b| matches!(b, b'`' | b'~'));
+            let run = mark.map_or(0, |m| rest.iter().take_while(|&&b| b == m).count());
+            match (fence, mark) {
+                (Some((m, n)), Some(c))
+                    if c == m && run >= n && rest[run..].iter().all(u8::is_ascii_whitespace) =>
+                {
+                    fence = None;
+                }
+                (None, Some(c)) if run >= 3 => fence = Some((c, run)),
+                _ => {}
+            }
+        }
+        if fence.is_none() {
+            if let Some(open) = memchr::memmem::find(line, b"<!--") {
+                in_comment = memchr::memmem::find(&line[open..], b"-->").is_none();
+            } else if in_comment && memchr::memmem::find(line, b"-->").is_some() {
+                in_comment = false;
+            }
+        }
+        pos = end;
+    }
+    out.push((start, bytes.len()));
+    out
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Collapses whitespace and shows `[[a|b]]` as `b` and `[[a]]` as `a`.
+fn clean_heading(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(open) = rest.find("[[") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        match after.find("]]") {
+            Some(close) => {
+                let inner = &after[..close];
+                let shown = inner.rsplit('|').next().unwrap_or(inner);
+                out.push_str(shown);
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push_str("[[");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Reads a `---` YAML block on the first line. Returns it and the 0-based first body line.
+fn front_matter(
+    file: &str,
+    text: &str,
+    lines: &Lines,
+    warnings: &mut Vec<Warning>,
+) -> (FrontMatter, usize) {
+    let mut fm = FrontMatter::default();
+    if lines.is_empty() || lines.get(text, 0).trim_start_matches('\u{feff}').trim_end() != "---" {
+        return (fm, 0);
+    }
+    let Some(close) =
+        (1..lines.len()).find(|&i| matches!(lines.get(text, i).trim_end(), "---" | "..."))
+    else {
+        // A `---` on the first line with no closing line is a thematic break.
+        return (fm, 0);
+    };
+    // The key whose `- item` lines follow.
+    let mut list_key: Option<&str> = None;
+    for i in 1..close {
+        let line = lines.get(text, i);
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if let Some(item) =
+            trimmed
+                .strip_prefix("- ")
+                .or(if trimmed == "-" { Some("") } else { None })
+            && line.starts_with([' ', '\t', '-'])
+        {
+            if let Some(key) = list_key {
+                push_value(&mut fm, key, unquote(item.trim()));
+            }
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
+        let Some((key, value)) = trimmed.split_once(':') else {
+            warnings.push(Warning::new(
+                file,
+                Some(line_no(i)),
+                "front matter line is not `key: value`; ignored",
+            ));
+            continue;
+        };
+        let key = key.trim();
+        let value = value.trim();
+        list_key = None;
+        let key = match key.to_ascii_lowercase().as_str() {
+            "title" => "title",
+            "aliases" | "alias" => "aliases",
+            "tags" | "tag" => "tags",
+            _ => continue,
+        };
+        if value.is_empty() {
+            list_key = Some(key);
+        } else if key == "title" {
+            let title = unquote(value);
+            if !title.is_empty() {
+                fm.title = Some(title.to_owned());
+            }
+        } else if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            for item in inner.split(',') {
+                push_value(&mut fm, key, unquote(item.trim()));
+            }
+        } else {
+            // `tags: aws, storage` or `tags: aws storage` (tags only split on spaces).
+            let sep: &[char] = if key == "tags" { &[',', ' '] } else { &[','] };
+            for item in value.split(sep) {
+                push_value(&mut fm, key, unquote(item.trim()));
+            }
+        }
+    }
+    (fm, close + 1)
+}
+
+fn push_value(fm: &mut FrontMatter, key: &str, value: &str) {
+    if value.is_empty() {
+        return;
+    }
+    match key {
+        "aliases" => fm.aliases.push(value.to_owned()),
+        "tags" => fm.tags.push(value.trim_start_matches('#').to_owned()),
+        "title" => fm.title = Some(value.to_owned()),
+        _ => {}
+    }
+}
+
+fn unquote(v: &str) -> &str {
+    let v = v.trim();
+    for q in ['"', '\''] {
+        if let Some(inner) = v.strip_prefix(q).and_then(|x| x.strip_suffix(q)) {
+            return inner.trim();
+        }
+    }
+    v
+}
+
+fn dedup_tags(mut tags: Vec<String>) -> Vec<String> {
+    tags.retain(|t| !t.is_empty());
+    tags.sort_by_cached_key(|t| (t.to_lowercase(), t.clone()));
+    tags.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    tags
+}
+
+/// Wikilinks and `#tags` in the text from `from` on, outside the `code` ranges (sorted).
+fn links_and_tags(
+    text: &str,
+    lines: &Lines,
+    from: usize,
+    code: &[(usize, usize)],
+) -> (Vec<WikiLink>, Vec<String>) {
+    let bytes = text.as_bytes();
+    let mut links = Vec::new();
+    let mut tags = Vec::new();
+    let mut code_at = 0;
+    let mut skip_to = from;
+    for p in memchr::memchr2_iter(b'[', b'#', bytes.get(from..).unwrap_or(&[])) {
+        let p = p + from;
+        if p < skip_to {
+            continue;
+        }
+        // Advance past code ranges that end before `p` (ranges sorted by start).
+        while code_at < code.len() && code[code_at].1 <= p {
+            code_at += 1;
+        }
+        if code[code_at..]
+            .iter()
+            .take_while(|(s, _)| *s <= p)
+            .any(|(s, e)| *s <= p && p < *e)
+        {
+            continue;
+        }
+        if bytes[p] == b'[' {
+            if bytes.get(p + 1) != Some(&b'[') {
+                continue;
+            }
+            let line_end = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |e| p + e);
+            let Some(close) = text.get(p + 2..line_end).and_then(|s| s.find("]]")) else {
+                continue;
+            };
+            let inner = &text[p + 2..p + 2 + close];
+            skip_to = p + 2 + close + 2;
+            if let Some(link) = wikilink(
+                inner,
+                line_no(lines.line_of(p)),
+                p > 0 && bytes[p - 1] == b'!',
+            ) {
+                links.push(link);
+            }
+        } else if let Some(tag) = tag_at(text, p) {
+            skip_to = p + 1 + tag.len();
+            tags.push(tag.to_owned());
+        }
+    }
+    (links, tags)
+}
+
+fn wikilink(inner: &str, line: u32, embed: bool) -> Option<WikiLink> {
+    let (target_part, alias) = match inner.split_once('|') {
+        Some((t, a)) => (t, Some(a.trim().to_owned()).filter(|a| !a.is_empty())),
+        None => (inner, None),
+    };
+    let (target, heading) = match target_part.split_once('#') {
+        Some((t, h)) => (
+            t.trim(),
+            Some(h.trim().to_owned()).filter(|h| !h.is_empty()),
+        ),
+        None => (target_part.trim(), None),
+    };
+    if target.is_empty() && heading.is_none() {
+        return None;
+    }
+    Some(WikiLink {
+        target: target.to_owned(),
+        heading,
+        alias,
+        line,
+        embed,
+    })
+}
+
+/// A `#tag` starting at byte `p` (which holds `#`): after a line start, whitespace or `(`;
+/// letters, digits, `_`, `-`, `/`; not only digits (`#1` is an issue number).
+fn tag_at(text: &str, p: usize) -> Option<&str> {
+    let bytes = text.as_bytes();
+    if p > 0 && !matches!(bytes[p - 1], b' ' | b'\t' | b'\n' | b'\r' | b'(' | b',') {
+        return None;
+    }
+    let rest = text.get(p + 1..)?;
+    let len = rest
+        .char_indices()
+        .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '/')))
+        .map_or(rest.len(), |(i, _)| i);
+    let tag = rest[..len].trim_end_matches(['-', '/']);
+    if tag.is_empty() || tag.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Parsed {
+        let mut w = Vec::new();
+        parse("n.md", text, &mut w)
+    }
+
+    fn heads(p: &Parsed) -> Vec<(u8, u32, u32, String)> {
+        p.sections
+            .iter()
+            .map(|s| (s.level, s.line_start, s.line_end, s.title.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn atx_and_setext_headings() {
+        let p =
+            parse_str("# S3\n\nbuckets\n\nVersioning\n----------\n\ntext\n\n## MFA delete ##\nx\n");
+        assert_eq!(
+            heads(&p),
+            [
+                (1, 1, 11, "S3".to_owned()),
+                (2, 5, 8, "Versioning".to_owned()),
+                (2, 10, 11, "MFA delete".to_owned()),
+            ]
+        );
+        assert_eq!(p.sections[1].heading_path, ["S3", "Versioning"]);
+        assert_eq!(p.sections[1].id, "n.md#s3/versioning");
+    }
+
+    #[test]
+    fn headings_inside_fences_are_not_headings() {
+        let p = parse_str(
+            "# Real\n\n```bash\n# not a heading\necho [[no]] #notag\n```\n\n    # indented code\n",
+        );
+        assert_eq!(heads(&p), [(1, 1, 8, "Real".to_owned())]);
+        assert!(p.links.is_empty());
+        assert!(p.tags.is_empty());
+    }
+
+    #[test]
+    fn crlf_lines_are_counted_right() {
+        let p = parse_str("intro\r\n\r\n# A\r\ntext [[B]]\r\n\r\n# C\r\n");
+        assert_eq!(
+            heads(&p),
+            [
+                (0, 1, 1, "n".to_owned()),
+                (1, 3, 4, "A".to_owned()),
+                (1, 6, 6, "C".to_owned())
+            ]
+        );
+        assert_eq!(p.links[0].line, 4);
+        let text = "intro\r\n\r\n# A\r\ntext [[B]]\r\n\r\n# C\r\n";
+        assert_eq!(
+            &text[p.sections[1].byte_start..p.sections[1].byte_end],
+            "# A\r\ntext [[B]]"
+        );
+    }
+
+    #[test]
+    fn front_matter_forms() {
+        type Case<'a> = (&'a str, Option<&'a str>, &'a [&'a str], &'a [&'a str]);
+        let cases: &[Case<'_>] = &[
+            (
+                "---\ntitle: Amazon S3\naliases: [S3, \"Simple Storage\"]\ntags: [aws, storage]\n---\n# x\n",
+                Some("Amazon S3"),
+                &["S3", "Simple Storage"],
+                &["aws", "storage"],
+            ),
+            (
+                "---\ntitle: 'Lambda'\naliases:\n  - λ\n  - functions\ntags:\n  - serverless\n---\n",
+                Some("Lambda"),
+                &["λ", "functions"],
+                &["serverless"],
+            ),
+            (
+                "---\ntags: aws, iam\nalias: IAM\n---\n",
+                None,
+                &["IAM"],
+                &["aws", "iam"],
+            ),
+            ("---\ntags: aws #exam\n---\n", None, &[], &["aws", "exam"]),
+            // Not front matter: not on the first line, or never closed.
+            ("\n---\ntitle: x\n---\n", None, &[], &[]),
+            ("---\ntitle: x\n", None, &[], &[]),
+        ];
+        for (text, title, aliases, tags) in cases {
+            let p = parse_str(text);
+            assert_eq!(p.front_matter.title.as_deref(), *title, "{text:?}");
+            assert_eq!(p.front_matter.aliases, *aliases, "{text:?}");
+            assert_eq!(p.front_matter.tags, *tags, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn front_matter_is_not_a_section_or_tags_source_twice() {
+        let p = parse_str("---\ntitle: T\ntags: [a]\n---\n\n# H\nbody #a #b\n");
+        assert_eq!(heads(&p), [(1, 6, 7, "H".to_owned())]);
+        assert_eq!(p.tags, ["a", "b"]);
+    }
+
+    #[test]
+    fn wikilink_forms() {
+        let p = parse_str(
+            "See [[S3]], [[IAM|roles]] and [[VPC#Subnets]].\n![[diagram.png]]\n[[#Local]] [[]] [not]\n",
+        );
+        type Link<'a> = (&'a str, Option<&'a str>, Option<&'a str>, u32, bool);
+        let got: Vec<Link<'_>> = p
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    l.target.as_str(),
+                    l.heading.as_deref(),
+                    l.alias.as_deref(),
+                    l.line,
+                    l.embed,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("S3", None, None, 1, false),
+                ("IAM", None, Some("roles"), 1, false),
+                ("VPC", Some("Subnets"), None, 1, false),
+                ("diagram.png", None, None, 2, true),
+                ("", Some("Local"), None, 3, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn tag_forms() {
+        let cases: &[(&str, &[&str])] = &[
+            ("text #aws and #exam/dva-c02\n", &["aws", "exam/dva-c02"]),
+            ("# Heading\n", &[]),
+            ("#1 is an issue, #tag\n", &["tag"]),
+            ("https://x.com/page#frag and a&#39;b\n", &[]),
+            ("`#code` #Real #real\n", &["Real"]),
+            ("(#inparens)\n", &["inparens"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_str(text).tags, *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn chunked_parse_equals_whole_parse() {
+        let doc = "---\ntitle: T\n---\n# One\ntext [[A]] #x\n\n```md\n# fenced heading\n[[no]]\n```\n\n## Two\n- item\n<!--\n# commented\n-->\n\nSet\n===\n\n~~~~\n# tilde fence\n~~~\n~~~~\n# Three\n\n    # indented code\n#tag [[B|b]]\n";
+        let mut w1 = Vec::new();
+        let whole = parse_in_chunks("d.md", doc, &mut w1, usize::MAX);
+        for target in [0, 1, 10, 40] {
+            let mut w2 = Vec::new();
+            let split = parse_in_chunks("d.md", doc, &mut w2, target);
+            assert_eq!(split.sections, whole.sections, "target {target}");
+            assert_eq!(split.links, whole.links);
+            assert_eq!(split.tags, whole.tags);
+        }
+        let titles: Vec<&str> = whole.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["One", "Two", "Set", "Three"]);
+        assert!(chunks(doc, 1).len() >= 3);
+    }
+
+    #[test]
+    fn heading_with_link_and_code() {
+        let p = parse_str("## Using [[KMS|keys]] with `aws kms`\n");
+        assert_eq!(p.sections[0].title, "Using keys with aws kms");
     }
 }

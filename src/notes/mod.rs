@@ -8,11 +8,14 @@
 //! [`Warning`] naming the file and, where there is one, the line.
 
 mod load;
-mod outline;
 mod markdown;
+mod outline;
 mod plain;
 
-pub use self::load::{LoadError, LoadOptions, LoadedNotes, load, load_builtin, parse_note};
+pub use self::load::{
+    LoadError, LoadOptions, LoadProgress, LoadedNotes, load, load_builtin, load_with_progress,
+    parse_note,
+};
 
 use serde::{Deserialize, Serialize};
 

@@ -100,36 +100,59 @@ pub fn build_sections(
     if preamble_from < first {
         let has_content = (preamble_from..first).any(|i| !is_filler(lines.get(text, i)));
         if has_content {
-            let end = trim_end(text, lines, 0, first - 1, is_filler);
+            let end = trim_end(text, lines, preamble_from, first - 1, is_filler);
             let stem = std::path::Path::new(file)
                 .file_stem()
                 .map_or_else(|| file.to_owned(), |s| s.to_string_lossy().into_owned());
-            out.push(make_section(file, text, lines, stem.clone(), vec![stem], 0, 0, end, String::new()));
+            out.push(make_section(
+                file,
+                text,
+                lines,
+                stem.clone(),
+                vec![stem],
+                0,
+                preamble_from,
+                end.max(preamble_from),
+                String::new(),
+            ));
         }
     }
-    let mut stack: Vec<(u8, String)> = Vec::new();
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    // For each heading, the line of the next heading of the same or a higher level: one pass
+    // from the end, remembering the next line seen at each level.
+    let max_level = headings
+        .iter()
+        .map(|h| usize::from(h.level))
+        .max()
+        .unwrap_or(0);
+    let mut next_at = vec![n; max_level + 1];
+    let mut ends = vec![n; headings.len()];
+    for (k, h) in headings.iter().enumerate().rev() {
+        let level = usize::from(h.level);
+        ends[k] = next_at[..=level].iter().copied().min().unwrap_or(n);
+        next_at[level] = h.line.min(n);
+    }
+    // (level, title, slug of the path up to and including this heading)
+    let mut stack: Vec<(u8, String, String)> = Vec::new();
+    let mut seen: HashMap<String, u32, BuildFnv> =
+        HashMap::with_capacity_and_hasher(headings.len(), BuildFnv);
     for (k, h) in headings.iter().enumerate() {
         if h.line >= n {
             continue;
         }
         // The section ends before the next heading of the same or a higher level.
-        let next = headings[k + 1..]
-            .iter()
-            .find(|o| o.level <= h.level)
-            .map_or(n, |o| o.line.min(n));
+        let next = ends[k];
         let last = next.saturating_sub(1).max(h.line);
         let end = trim_end(text, lines, h.line, last, is_filler);
-        while stack.last().is_some_and(|(lvl, _)| *lvl >= h.level) {
+        while stack.last().is_some_and(|(lvl, _, _)| *lvl >= h.level) {
             stack.pop();
         }
-        stack.push((h.level, h.title.clone()));
-        let path: Vec<String> = stack.iter().map(|(_, t)| t.clone()).collect();
-        let slug = path
-            .iter()
-            .map(|t| crate::util::slug(t))
-            .collect::<Vec<_>>()
-            .join("/");
+        let own = crate::util::slug(&h.title);
+        let slug = match stack.last() {
+            Some((_, _, parent)) => format!("{parent}/{own}"),
+            None => own,
+        };
+        stack.push((h.level, h.title.clone(), slug.clone()));
+        let path: Vec<String> = stack.iter().map(|(_, t, _)| t.clone()).collect();
         let count = seen.entry(slug.clone()).or_insert(0);
         *count += 1;
         let slug = if *count > 1 {
@@ -189,6 +212,31 @@ fn make_section(
         line_end: line_no(end),
         byte_start,
         byte_end,
+    }
+}
+
+/// FNV-1a: section ids are short strings hashed once each; SipHash's DoS resistance buys
+/// nothing here.
+#[derive(Clone, Copy, Default)]
+struct BuildFnv;
+
+struct Fnv(u64);
+
+impl std::hash::BuildHasher for BuildFnv {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }
 

@@ -70,8 +70,10 @@ fn bullet_text_start(trimmed: &str) -> Option<usize> {
     }
     if i > 0 && i <= 4 {
         let run = &trimmed[..i];
-        let is_bullet = matches!(run, "-" | "--" | "->" | "-->" | "--->" | "==>" | "=>" | "*" | "+" | ">")
-            || (run.ends_with('>') && run.len() <= 4);
+        let is_bullet = matches!(
+            run,
+            "-" | "--" | "->" | "-->" | "--->" | "==>" | "=>" | "*" | "+" | ">"
+        ) || (run.ends_with('>') && run.len() <= 4);
         // `->Text` is a bullet too when the arrow is glued to the text.
         if is_bullet && (followed_by_space(i) || run.ends_with('>')) {
             return Some(skip_spaces(bytes, i));
@@ -123,48 +125,161 @@ fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
 
 /// Words that open a sentence rather than a title.
 const SENTENCE_OPENERS: &[&str] = &[
-    "so", "and", "but", "or", "then", "also", "because", "it", "it's", "its", "we", "we'll",
-    "i", "i'm", "you", "they", "this", "these", "those", "there", "here", "now", "otherwise",
-    "therefore", "however", "hence", "thus", "basically", "e.g", "eg", "i.e", "ie", "note",
-    "nb", "ps", "refer", "see", "check", "login", "click", "run", "go", "once", "after",
-    "before", "since", "if", "as", "while", "although", "though", "just", "let's", "lets",
-    "please", "todo", "maybe", "probably", "both", "all", "each", "every", "only", "even",
-    "still", "yes", "no", "ok", "okay", "voila", "like", "same", "not",
+    "after",
+    "all",
+    "also",
+    "although",
+    "and",
+    "as",
+    "basically",
+    "because",
+    "before",
+    "both",
+    "but",
+    "check",
+    "click",
+    "e.g",
+    "each",
+    "eg",
+    "even",
+    "every",
+    "go",
+    "hence",
+    "here",
+    "however",
+    "i",
+    "i'm",
+    "i.e",
+    "ie",
+    "if",
+    "it",
+    "it's",
+    "its",
+    "just",
+    "let's",
+    "lets",
+    "like",
+    "login",
+    "maybe",
+    "nb",
+    "no",
+    "not",
+    "note",
+    "now",
+    "ok",
+    "okay",
+    "once",
+    "only",
+    "or",
+    "otherwise",
+    "please",
+    "probably",
+    "ps",
+    "refer",
+    "run",
+    "same",
+    "see",
+    "since",
+    "so",
+    "still",
+    "then",
+    "there",
+    "therefore",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "thus",
+    "todo",
+    "voila",
+    "we",
+    "we'll",
+    "while",
+    "yes",
+    "you",
 ];
 
 /// Words that make a line a sentence (a verb), unless it is a lead-in ending in `:`.
 const VERBS: &[&str] = &[
-    "is", "are", "was", "were", "be", "been", "being", "should", "can", "could", "will",
-    "would", "must", "may", "might", "shall", "does", "do", "did", "has", "have", "had",
-    "isn't", "aren't", "can't", "cannot", "won't", "don't", "doesn't",
+    "are", "aren't", "be", "been", "being", "can", "can't", "cannot", "could", "did", "do", "does",
+    "doesn't", "don't", "had", "has", "have", "is", "isn't", "may", "might", "must", "shall",
+    "should", "was", "were", "will", "won't", "would",
 ];
 
 /// Words that open a sub-heading of the current topic (`To create a service :`).
 const SUB_OPENERS: &[&str] = &[
-    "to", "the", "when", "how", "what", "why", "where", "which", "for", "a", "an", "things",
-    "steps", "ways", "types", "two", "three", "four", "five", "six", "some", "other",
-    "difference", "differences", "example", "examples", "practical", "overview", "setting",
-    "creating", "configuring", "using", "important", "use",
+    "a",
+    "an",
+    "configuring",
+    "creating",
+    "difference",
+    "differences",
+    "example",
+    "examples",
+    "five",
+    "for",
+    "four",
+    "how",
+    "important",
+    "other",
+    "overview",
+    "practical",
+    "setting",
+    "six",
+    "some",
+    "steps",
+    "the",
+    "things",
+    "three",
+    "to",
+    "two",
+    "types",
+    "use",
+    "using",
+    "ways",
+    "what",
+    "when",
+    "where",
+    "which",
+    "why",
 ];
 
 /// Words that never link a sub-heading to its topic.
 const STOP_STEMS: &[&str] = &[
-    "aws", "amazon", "the", "and", "for", "with", "using", "from", "into", "via", "vs", "new",
-    "how", "what", "service", "type", "are", "not", "its", "use", "used", "our", "your",
+    "amazon", "and", "are", "aws", "for", "from", "how", "into", "its", "new", "not", "our",
+    "service", "the", "type", "use", "used", "using", "via", "vs", "what", "with", "your",
 ];
 
 /// Marker words people append to headings; stripped from titles.
 const DECORATION_WORDS: &[&str] = &[
-    "important", "very important", "imp", "exam", "todo", "note", "!!!", "new",
+    "important",
+    "very important",
+    "imp",
+    "exam",
+    "todo",
+    "note",
+    "!!!",
+    "new",
 ];
 
 fn first_word(title: &str) -> &str {
     title.split_whitespace().next().unwrap_or("")
 }
 
+/// Whether `word` (ASCII case-insensitive, trailing `:,.;` ignored) is in `list`, a sorted list
+/// of lowercase words (checked by a test).
 fn lower_in(word: &str, list: &[&str]) -> bool {
-    let w = word.trim_end_matches([':', ',', '.', ';']);
-    list.iter().any(|x| x.eq_ignore_ascii_case(w))
+    let w = word.trim_end_matches([':', ',', '.', ';']).as_bytes();
+    let mut buf = [0u8; 24];
+    if w.is_empty() || w.len() > buf.len() {
+        return false;
+    }
+    for (d, s) in buf.iter_mut().zip(w) {
+        *d = s.to_ascii_lowercase();
+    }
+    let key = &buf[..w.len()];
+    list.binary_search_by(|x| x.as_bytes().cmp(key)).is_ok()
 }
 
 /// The result of stripping a heading line of its decoration.
@@ -184,6 +299,15 @@ struct Cleaned<'a> {
 /// ` - long description` part.
 fn clean(text: &str) -> Cleaned<'_> {
     let mut t = text.trim();
+    // Symmetric decoration: `*** VPC ***`, `== S3 ==`, `__Title__`.
+    if let Some(&first) = t.as_bytes().first()
+        && b"*=~_".contains(&first)
+        && t.len() > 2
+        && t.as_bytes()[t.len() - 1] == first
+    {
+        let ch = first as char;
+        t = t.trim_matches(ch).trim();
+    }
     let mut decorated = false;
     let mut colon = false;
     loop {
@@ -303,7 +427,24 @@ fn title_shape_ok(c: &Cleaned<'_>, max_words: usize) -> bool {
     if lower_in(first_word(t), SENTENCE_OPENERS) {
         return false;
     }
-    true
+    // A bare marker (`IMPORTANT !!!`, `NOTE:`) flags the lines after it; it names no topic.
+    const MARKERS: &[&str] = &[
+        "important",
+        "very important",
+        "important note",
+        "note",
+        "notes",
+        "todo",
+        "warning",
+        "imp",
+        "remember",
+        "tip",
+        "tips",
+        "exam tip",
+        "update",
+        "edit",
+    ];
+    !MARKERS.iter().any(|m| m.eq_ignore_ascii_case(t))
 }
 
 /// `true` when the title has a verb that makes it a sentence.
@@ -325,7 +466,10 @@ fn is_code(trimmed: &str) -> bool {
     if b.is_empty() {
         return false;
     }
-    if matches!(b[0], b'{' | b'}' | b'[' | b']' | b'<' | b'$' | b'"' | b'\'' | b'/' | b'!') {
+    if matches!(
+        b[0],
+        b'{' | b'}' | b'[' | b']' | b'<' | b'$' | b'"' | b'\'' | b'/' | b'!'
+    ) {
         return true;
     }
     if trimmed.contains("::") || trimmed.contains("!Ref") || trimmed.contains("!GetAtt") {
@@ -333,8 +477,18 @@ fn is_code(trimmed: &str) -> bool {
     }
     let first = first_word(trimmed);
     const DOCKER: &[&str] = &[
-        "FROM", "RUN", "CMD", "EXPOSE", "COPY", "ADD", "ENV", "WORKDIR", "ENTRYPOINT", "ARG",
-        "VOLUME", "LABEL",
+        "FROM",
+        "RUN",
+        "CMD",
+        "EXPOSE",
+        "COPY",
+        "ADD",
+        "ENV",
+        "WORKDIR",
+        "ENTRYPOINT",
+        "ARG",
+        "VOLUME",
+        "LABEL",
     ];
     DOCKER.contains(&first) && trimmed.len() > first.len()
 }
@@ -420,6 +574,15 @@ fn relates_to_topic(title: &str, topic: &str) -> bool {
         .any(|w| stems(topic).filter(capital).any(|p| stem_eq(w, p)))
 }
 
+/// Whether the title has a small function word (`a`, `the`, `of`, `to`, …): a phrase, not a name.
+fn has_function_word(title: &str) -> bool {
+    const FUNCTION: &[&str] = &[
+        "a", "about", "an", "at", "between", "by", "for", "from", "in", "of", "on", "the", "to",
+        "up", "while", "with",
+    ];
+    title.split_whitespace().any(|w| lower_in(w, FUNCTION))
+}
+
 /// Share of the significant words that start with a capital.
 fn caps_ratio(title: &str) -> f32 {
     let mut total = 0u32;
@@ -469,12 +632,34 @@ enum Open {
 
 /// Finds the outline's headings.
 fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
+    let mut gaps = GapStats::default();
+    let first = headings_pass(text, lines, false, &mut gaps);
+    // An author who leaves two or more blank lines before most topics and one before a few
+    // headings is using the single blank line for sub-headings: read it that way.
+    if gaps.wide >= 4 && gaps.wide >= gaps.narrow && gaps.narrow > 0 {
+        headings_pass(text, lines, true, &mut GapStats::default())
+    } else {
+        first
+    }
+}
+
+/// How many level-1 headings (not right after a separator, not the first) follow two or more
+/// blank lines (`wide`) or exactly one (`narrow`).
+#[derive(Default)]
+struct GapStats {
+    wide: usize,
+    narrow: usize,
+}
+
+fn headings_pass(text: &str, lines: &Lines, gap_style: bool, gaps: &mut GapStats) -> Vec<Heading> {
     let n = lines.len();
+    let mut blank_run = 0usize;
     let mut out: Vec<Heading> = Vec::new();
     // Current level-1 topic: index into `out`, and the first line of its body.
     let mut topic: Option<usize> = None;
     let mut open = Open::None;
     let mut in_part = false;
+    let mut topic_numbered = false;
     let mut after_separator = true;
     let mut prev_blank = true;
     let mut i = 0;
@@ -482,6 +667,7 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
         let line = lines.get(text, i);
         if is_blank(line) {
             prev_blank = true;
+            blank_run += 1;
             i += 1;
             continue;
         }
@@ -495,7 +681,9 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
         }
         let (ind, _) = indent(line);
         let was_blank = prev_blank;
+        let blanks_before = blank_run;
         prev_blank = false;
+        blank_run = 0;
         // The next non-blank line, and whether a blank line comes between.
         let mut j = i + 1;
         while j < n && is_blank(lines.get(text, j)) {
@@ -509,47 +697,68 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
         let next_bullet = bullet_text_start(next_trim).is_some();
 
         let bullet = bullet_text_start(trimmed);
-        if ind == 0 && bullet.is_none() {
-            if let Some(_) = margin_heading(
-                trimmed, was_blank, gap, next_trim, next_ind, next_sep, next_bullet,
-            ) {
-                let c = clean(trimmed);
-                let title = c.title;
-                let level = if after_separator || topic.is_none() {
-                    1
-                } else if in_part {
-                    2
+        let numbered = bullet.filter(|_| trimmed.starts_with(|ch: char| ch.is_ascii_digit()));
+        let margin = if ind == 0 && (bullet.is_none() || numbered.is_some()) {
+            margin_heading(
+                trimmed,
+                numbered,
+                was_blank,
+                gap,
+                next_trim,
+                next_ind,
+                next_sep,
+                next_bullet,
+            )
+        } else {
+            None
+        };
+        if let Some(c) = margin {
+            let title = c.title;
+            let level = if after_separator || topic.is_none() || is_part_heading(title) {
+                1
+            } else if in_part {
+                2
+            } else {
+                let topic_title = topic.map_or("", |k| out[k].title.as_str());
+                let topic_line = topic.map_or(0, |k| out[k].line);
+                let sub = relates_to_topic(title, topic_title)
+                    || names_topic_item(text, lines, topic_line + 1, i, title)
+                    || lower_in(first_word(title), SUB_OPENERS)
+                    || first_word(title).starts_with(|ch: char| ch.is_ascii_digit())
+                    || has_verb(title)
+                    || (gap_style && blanks_before == 1)
+                    || (numbered.is_some() && !topic_numbered)
+                    || (c.colon
+                        && !product_like(first_word(title))
+                        && caps_ratio(title) < 0.5
+                        && has_function_word(title));
+                if sub { 2 } else { 1 }
+            };
+            if level == 1 && topic.is_some() && !after_separator {
+                if blanks_before >= 2 {
+                    gaps.wide += 1;
                 } else {
-                    let topic_title = topic.map_or("", |k| out[k].title.as_str());
-                    let topic_line = topic.map_or(0, |k| out[k].line);
-                    let sub = relates_to_topic(title, topic_title)
-                        || names_topic_item(text, lines, topic_line + 1, i, title)
-                        || lower_in(first_word(title), SUB_OPENERS)
-                        || first_word(title).starts_with(|c: char| c.is_ascii_digit())
-                        || has_verb(title)
-                        || (c.colon
-                            && !product_like(first_word(title))
-                            && caps_ratio(title) < 0.5);
-                    if sub { 2 } else { 1 }
-                };
-                let level = if is_part_heading(title) { 1 } else { level };
-                if level == 1 {
-                    topic = Some(out.len());
-                    in_part = is_part_heading(title);
-                    open = Open::None;
-                } else {
-                    open = Open::Margin;
+                    gaps.narrow += 1;
                 }
-                out.push(Heading {
-                    line: i,
-                    level,
-                    title: title.to_owned(),
-                });
-                after_separator = false;
-                i += 1;
-                continue;
             }
-        } else if topic.is_some() && !after_separator {
+            if level == 1 {
+                topic = Some(out.len());
+                topic_numbered = numbered.is_some();
+                in_part = is_part_heading(title);
+                open = Open::None;
+            } else {
+                open = Open::Margin;
+            }
+            out.push(Heading {
+                line: i,
+                level,
+                title: title.to_owned(),
+            });
+            after_separator = false;
+            i += 1;
+            continue;
+        }
+        if topic.is_some() && !after_separator && (ind > 0 || bullet.is_some()) {
             let allowed = match open {
                 Open::None => true,
                 Open::Margin => false,
@@ -557,7 +766,7 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
             };
             if allowed
                 && let Some(title) =
-                    indented_heading(trimmed, bullet, ind, gap, next_trim, next_ind, next_bullet)
+                    indented_heading(trimmed, bullet, ind, next_trim, next_ind, next_bullet)
             {
                 out.push(Heading {
                     line: i,
@@ -576,43 +785,66 @@ fn headings(text: &str, lines: &Lines) -> Vec<Heading> {
     out
 }
 
-/// Judges a line at the left margin that is not a bullet: `Some(1)` when it is a heading
-/// (the caller decides the final level).
+/// Judges a line at the left margin that is not a symbol bullet (`body` is the line without a
+/// `#` or list-number prefix): the cleaned title when it is a heading.
 #[allow(clippy::too_many_arguments)]
-fn margin_heading(
-    trimmed: &str,
+fn margin_heading<'a>(
+    trimmed: &'a str,
+    numbered: Option<usize>,
     was_blank: bool,
     gap: bool,
     next_trim: &str,
     next_ind: usize,
     next_sep: bool,
     next_bullet: bool,
-) -> Option<u8> {
-    if !was_blank || trimmed.len() > 160 {
+) -> Option<Cleaned<'a>> {
+    // Cheap shape checks first: most lines fail here without any searching.
+    let first = trimmed.chars().next()?;
+    if !was_blank
+        || trimmed.len() > 160
+        || !(first.is_uppercase() || first.is_ascii_digit() || "*=~_#".contains(first))
+        || is_code(trimmed)
+    {
         return None;
     }
-    if is_code(trimmed) {
-        return None;
-    }
-    if trimmed.starts_with('#') {
+    if let Some(rest) = trimmed.strip_prefix('#') {
         // `# Title` is a heading only when a blank line follows (a shell comment is followed
         // by its command).
-        let rest = trimmed.trim_start_matches('#');
-        if !rest.starts_with(' ') || !gap {
+        let rest = rest.trim_start_matches('#');
+        let prose_next = next_ind == 0 && next_trim.starts_with(char::is_uppercase);
+        if !rest.starts_with(' ') || !(gap || prose_next) {
             return None;
         }
         let c = clean(rest);
-        return title_shape_ok(&c, 10).then_some(1);
+        return (title_shape_ok(&c, 10) && !has_verb(c.title)).then_some(c);
     }
     if is_yaml_key(trimmed) && next_ind > 0 && looks_like_yaml_entry(next_trim) {
         return None;
     }
-    let c = clean(trimmed);
-    if !title_shape_ok(&c, if c.colon { 12 } else { 10 }) {
+    let body = match numbered {
+        Some(at) => trimmed.get(at..)?,
+        None => trimmed,
+    };
+    let c = clean(body);
+    let max_words = match (numbered.is_some(), c.colon) {
+        (true, _) => 8,
+        (false, false) => 10,
+        (false, true) => 12,
+    };
+    if !title_shape_ok(&c, max_words) {
         return None;
     }
+    if numbered.is_some() {
+        // `1. Networking` is a heading, `1) Create a project` followed by `2) …` a list step.
+        let next_numbered = next_ind == 0
+            && bullet_text_start(next_trim).is_some()
+            && next_trim.starts_with(|ch: char| ch.is_ascii_digit());
+        if next_numbered || has_verb(c.title) || is_definition(c.title) {
+            return None;
+        }
+    }
     let isolated = next_sep;
-    if is_definition(c.title) && !(isolated || (c.described && gap && isolated)) {
+    if is_definition(c.title) && !isolated {
         return None;
     }
     if has_verb(c.title) && !c.colon {
@@ -621,19 +853,19 @@ fn margin_heading(
     if c.described {
         // `CloudWatch Events - used to …` needs an indented continuation or to stand alone.
         let continued = !gap && next_ind > 0;
-        if !(continued || isolated) {
-            return None;
-        }
-        return Some(1);
+        return (continued || isolated).then_some(c);
     }
     if isolated {
-        return (c.title.split_whitespace().count() <= 6).then_some(1);
+        return (c.title.split_whitespace().count() <= 6).then_some(c);
     }
     if gap || next_ind > 0 || next_bullet {
-        return Some(1);
+        return Some(c);
     }
-    // Directly followed by a line at the same indentation: only a lead-in (`Title :`).
-    c.decorated.then_some(1)
+    // Directly followed by a line at the same indentation: a lead-in (`Title :`), or a short
+    // name over a paragraph that reads as prose (a full sentence or a long line).
+    let prose = next_trim.ends_with(['.', '!']) || next_trim.split_whitespace().count() >= 8;
+    let short = c.title.split_whitespace().count() <= 5;
+    (c.decorated || (prose && short && !has_verb(c.title))).then_some(c)
 }
 
 /// Judges a bullet or indented line as a sub-heading: short, capitalised, no definition,
@@ -643,18 +875,26 @@ fn indented_heading<'a>(
     trimmed: &'a str,
     bullet: Option<usize>,
     ind: usize,
-    gap: bool,
     next_trim: &str,
     next_ind: usize,
     next_bullet: bool,
 ) -> Option<&'a str> {
-    if is_code(trimmed) || trimmed.starts_with('#') {
-        return None;
-    }
     let body = match bullet {
         Some(at) => trimmed.get(at..)?,
         None => trimmed,
     };
+    // Cheap checks first: a capital, a short line and a block that could belong to it.
+    let first = body.chars().next()?;
+    let deeper = next_ind > ind && !next_trim.is_empty();
+    let could_lead = bullet.is_none() && next_bullet && next_ind >= ind;
+    if !(first.is_uppercase() || first.is_ascii_digit())
+        || body.len() > 100
+        || !(deeper || could_lead)
+        || is_code(trimmed)
+        || trimmed.starts_with('#')
+    {
+        return None;
+    }
     if is_yaml_key(body) && looks_like_yaml_entry(next_trim) {
         return None;
     }
@@ -670,11 +910,7 @@ fn indented_heading<'a>(
     if has_verb(c.title) && (bullet.is_some() || !c.colon) {
         return None;
     }
-    if next_trim.is_empty() {
-        return None;
-    }
-    let deeper = next_ind > ind && !(gap && next_ind <= ind);
-    let lead_in = bullet.is_none() && c.decorated && next_bullet && next_ind >= ind;
+    let lead_in = could_lead && c.decorated;
     if deeper && !is_code(next_trim) || lead_in {
         Some(c.title)
     } else {
@@ -691,7 +927,10 @@ fn names_topic_item(text: &str, lines: &Lines, from: usize, to: usize, title: &s
         let t = lines.get(text, k).trim();
         bullet_text_start(t)
             .and_then(|at| t.get(at..))
-            .is_some_and(|item| item.trim_end_matches([':', ' ']).eq_ignore_ascii_case(title))
+            .is_some_and(|item| {
+                item.trim_end_matches([':', ' '])
+                    .eq_ignore_ascii_case(title)
+            })
     })
 }
 
@@ -709,14 +948,32 @@ mod tests {
     }
 
     #[test]
+    fn word_lists_are_sorted_lowercase() {
+        let lists: [&[&str]; 4] = [SENTENCE_OPENERS, VERBS, SUB_OPENERS, STOP_STEMS];
+        for list in lists {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+            assert!(list.iter().all(|w| w.to_ascii_lowercase() == *w));
+        }
+        assert!(lower_in("So,", SENTENCE_OPENERS));
+        assert!(lower_in("WHEN", SUB_OPENERS));
+        assert!(!lower_in("Kinesis", SUB_OPENERS));
+    }
+
+    #[test]
     fn cleans_decorated_titles() {
         let cases = [
             ("CodeDeploy -", "CodeDeploy"),
             ("Elastic Beanstalk :", "Elastic Beanstalk"),
             ("EB-extensions - ", "EB-extensions"),
-            ("AutoScaling - LifeCycle Hooks //IMPORTANT", "AutoScaling - LifeCycle Hooks"),
+            (
+                "AutoScaling - LifeCycle Hooks //IMPORTANT",
+                "AutoScaling - LifeCycle Hooks",
+            ),
             ("Lambda @ Edge - [REFER SCREENSHOT]", "Lambda @ Edge"),
-            ("Automated tests - refer attached images /* IMPORTANT */", "Automated tests"),
+            (
+                "Automated tests - refer attached images /* IMPORTANT */",
+                "Automated tests",
+            ),
             ("Tools-", "Tools"),
             ("Queues : IMPORTANT", "Queues"),
             ("Caching layer !!!", "Caching layer"),
@@ -758,10 +1015,17 @@ mod tests {
     #[test]
     fn heading_shapes_table() {
         // (text, expected headings as (line, level, title))
-        let cases: &[(&str, &[(usize, u8, &str)])] = &[
-            ("Amazon SQS\n\n - queues messages\n", &[(1, 1, "Amazon SQS")]),
+        type Case<'a> = (&'a str, &'a [(usize, u8, &'a str)]);
+        let cases: &[Case<'_>] = &[
+            (
+                "Amazon SQS\n\n - queues messages\n",
+                &[(1, 1, "Amazon SQS")],
+            ),
             ("intro line.\n\nSNS -\n- topics\n", &[(3, 1, "SNS")]),
-            ("Step Functions :\n\tstate machines\n", &[(1, 1, "Step Functions")]),
+            (
+                "Step Functions :\n\tstate machines\n",
+                &[(1, 1, "Step Functions")],
+            ),
             (
                 "Glue\n- crawlers\n\n=====\nAthena\n- queries S3\n",
                 &[(1, 1, "Glue"), (5, 1, "Athena")],
@@ -771,6 +1035,11 @@ mod tests {
             ("Resources:\n  Bucket:\n    Type: x\n", &[]),
             ("We can do this :\n- x\n", &[]),
             ("aws s3 ls\n\nmore\n", &[]),
+            // Markdown-style headings in a text file; shell comments are not headings.
+            (
+                "## Amazon MQ\nManaged brokers.\n\n# list queues\naws sqs list-queues\n",
+                &[(1, 1, "Amazon MQ")],
+            ),
             // Sub-heading opened like a sentence, and one that extends the topic's title.
             (
                 "Amazon Kinesis\n- streams\n\nTo create a stream :\n\t- name it\n\nAmazon Kinesis Firehose:\n- delivery\n",
@@ -790,7 +1059,10 @@ mod tests {
                 ],
             ),
             // A bullet with a definition is not a heading.
-            ("Route 53\n\t- Weighted : splits traffic\n\t\tby weight\n", &[(1, 1, "Route 53")]),
+            (
+                "Route 53\n\t- Weighted : splits traffic\n\t\tby weight\n",
+                &[(1, 1, "Route 53")],
+            ),
             // `Name - description` with an indented continuation.
             (
                 "CloudTrail - records every API call made in the account\n\t- kept 90 days\n",
@@ -823,11 +1095,40 @@ mod tests {
     }
 
     #[test]
+    fn wide_gaps_between_topics_make_single_gaps_sub_headings() {
+        let mut text = String::new();
+        for (k, topic) in [
+            "Amazon SQS",
+            "Amazon SNS",
+            "AWS Glue",
+            "Amazon Athena",
+            "AWS Batch",
+        ]
+        .iter()
+        .enumerate()
+        {
+            text.push_str(&format!("\n\n{topic}\n- what it does\n"));
+            if k % 2 == 0 {
+                text.push_str("\nLimits :\n- some\n");
+            }
+        }
+        let got = heads(&text);
+        let levels: Vec<u8> = got.iter().map(|h| h.1).collect();
+        assert_eq!(levels, [1, 2, 1, 1, 2, 1, 1, 2], "{got:?}");
+        // With one blank line everywhere there is no such signal: all topics stay level 1.
+        let flat = "SQS -\n- queues\n\nSNS -\n- topics\n\nGlue -\n- crawlers\n";
+        assert!(heads(flat).iter().all(|h| h.1 == 1));
+    }
+
+    #[test]
     fn sections_cover_lines_and_trim_blank_ends() {
-        let text = "Notes\n\nIAM -\n- users\n\n\n====\nKMS :\n- keys\n";
+        let text = "Study log\n\nIAM -\n- users\n\n\n====\nKMS :\n- keys\n";
         let mut w = Vec::new();
         let s = sections("n.txt", text, &mut w);
-        let got: Vec<(u8, u32, u32)> = s.iter().map(|s| (s.level, s.line_start, s.line_end)).collect();
+        let got: Vec<(u8, u32, u32)> = s
+            .iter()
+            .map(|s| (s.level, s.line_start, s.line_end))
+            .collect();
         assert_eq!(got, [(1, 1, 1), (1, 3, 4), (1, 8, 9)]);
         assert_eq!(s[1].id, "n.txt#iam");
         assert_eq!(s[2].heading_path, ["KMS"]);
