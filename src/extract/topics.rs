@@ -248,7 +248,7 @@ mod tests {
     topic!(
         how_to,
         "To create a new version of a lambda function",
-        0,
+        "x",
         false
     );
     topic!(question, "Why use tags?", "x", false);
