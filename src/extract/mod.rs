@@ -624,6 +624,8 @@ mod tests {
 
     relation!(integrates_cue, "CodePipeline integrates CodeCommit and CodeBuild.\n",
         has "codepipeline integrates codebuild @1");
+    relation!(passive_trigger, "Lambda is triggered by S3 events.\n",
+        has "s3 triggers lambda @1");
     relation!(translates_cue, "SAM translates the template into CloudFormation.\n",
         has "sam translates_to cloudformation @1");
     relation!(stores_in_cue, "Lambda logs are stored in S3 after a day.\n",
