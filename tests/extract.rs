@@ -121,7 +121,12 @@ fn markdown_folder_one_file_per_service() {
     let triggers = json
         .links
         .iter()
-        .find(|l| l.source == "api-gateway" && l.target == "lambda")
+        .find(|l| l.source == "api-gateway" && l.target == "lambda" && l.kind == "triggers")
         .expect("API Gateway triggers Lambda");
-    assert_eq!(triggers.kind, "triggers");
+    assert!(
+        triggers
+            .evidence
+            .iter()
+            .any(|e| e.file == "lambda.md" && e.line == 3)
+    );
 }
