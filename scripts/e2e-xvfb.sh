@@ -89,8 +89,8 @@ if kill -0 "$app_pid" 2>/dev/null; then
     echo "e2e: the window did not close on Ctrl+Q" >&2
     exit 1
 fi
-wait "$app_pid"
-status=$?
+status=0
+wait "$app_pid" || status=$?
 app_pid=""
 if [ "$status" -ne 0 ]; then
     echo "e2e: the app exited with $status:" >&2

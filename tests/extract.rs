@@ -78,3 +78,55 @@ fn fixture_note_gives_nodes_edges_and_markers() {
         "{markers:?}"
     );
 }
+
+#[test]
+fn markdown_folder_one_file_per_service() {
+    let dir = Dir::new();
+    let files = [
+        (
+            "s3.md",
+            "---\ntitle: S3\n---\n# Amazon S3\n\nBuckets; replicate to another region.\n",
+            "s3",
+        ),
+        (
+            "lambda.md",
+            "# AWS Lambda\n\nFunctions triggered by API Gateway.\n",
+            "lambda",
+        ),
+        (
+            "r53.md",
+            "# Route 53\n\nDNS with weighted routing.\n",
+            "route53",
+        ),
+        ("ddb.md", "# DynamoDB\n\nGlobal tables.\n", "dynamodb"),
+    ];
+    for (name, text, _) in files {
+        dir.create(name, text);
+    }
+    let compiled = cloudatlas::compile(dir.path()).unwrap();
+    let json = compiled.to_json(false);
+    assert!(json.warnings.is_empty(), "{:?}", json.warnings);
+    for (name, _, main) in files {
+        assert!(
+            json.nodes.iter().any(|n| n.id == main),
+            "{main} is not a node"
+        );
+        assert!(
+            json.sections
+                .iter()
+                .any(|s| s.file == name && s.mentions.iter().any(|m| m == main)),
+            "{main} not mentioned in {name}"
+        );
+    }
+    let triggers = json
+        .links
+        .iter()
+        .find(|l| l.source == "api-gateway" && l.target == "lambda" && l.kind == "triggers")
+        .expect("API Gateway triggers Lambda");
+    assert!(
+        triggers
+            .evidence
+            .iter()
+            .any(|e| e.file == "lambda.md" && e.line == 3)
+    );
+}

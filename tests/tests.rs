@@ -3,11 +3,11 @@
 
 mod app;
 mod compile;
-mod extract;
 mod export;
-mod notes;
+mod extract;
 mod layout;
-mod study;
+mod notes;
 mod search;
+mod study;
 mod util;
 mod vault;

@@ -3,10 +3,10 @@
 
 mod bench_ui;
 mod compile;
-mod layout;
-mod weak;
 mod export;
+mod layout;
 mod search;
+mod weak;
 
 use std::path::PathBuf;
 

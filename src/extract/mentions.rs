@@ -72,7 +72,7 @@ pub struct MentionMatcher {
     leftmost: AhoCorasick,
     /// Every pattern, for overlapping search in small windows.
     overlapping: AhoCorasick,
-    /// Per automaton pattern: the forms that share its lowercase text.
+    /// Per automaton pattern: the forms that share its folded text.
     forms: Vec<Vec<Form>>,
     /// Lowercase abbreviation → the entry of its command-line tool (`eb` → `EB CLI`).
     cli_of: HashMap<String, usize>,
@@ -266,14 +266,16 @@ const COMMAND_WORDS: &[&str] = &[
 impl MentionMatcher {
     /// Builds the matcher for a catalog.
     pub fn new(catalog: &Catalog) -> Result<Self, MatcherError> {
-        let mut by_text: HashMap<String, usize> = HashMap::new();
-        let mut patterns: Vec<String> = Vec::new();
+        let mut by_text: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut forms: Vec<Vec<Form>> = Vec::new();
         let mut add = |text: &str, form: Form| {
-            let key = text.to_ascii_lowercase();
-            if key.trim().len() < 2 {
+            if text.trim().len() < 2 {
                 return;
             }
+            // Searched in the folded form of the text (see [`fold_into`]), after a boundary.
+            let mut key = vec![SEP];
+            fold_into(text.trim().as_bytes(), &mut key);
             let ix = *by_text.entry(key.clone()).or_insert_with(|| {
                 patterns.push(key);
                 forms.push(Vec::new());
@@ -336,12 +338,10 @@ impl MentionMatcher {
         }
         // A DFA: the leftmost-longest sweep over every note is the hot loop of a compile.
         let leftmost = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)?;
         let overlapping = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&patterns)?;
         Ok(Self {
@@ -358,31 +358,40 @@ impl MentionMatcher {
     /// a rule (case, boundary, URL, …) is its span searched again for shorter candidates.
     pub fn find(&self, text: &str, catalog: &Catalog) -> Vec<RawMention> {
         let mut found: Vec<RawMention> = Vec::new();
-        for m in self.leftmost.find_iter(text) {
-            if self.check(
-                text,
-                m.start(),
-                m.end(),
-                m.pattern().as_usize(),
-                catalog,
-                &mut found,
-            ) {
-                continue;
-            }
-            let Some(window) = text.get(m.start()..m.end()) else {
-                continue;
-            };
-            for inner in self.overlapping.find_overlapping_iter(window) {
-                let (start, end) = (m.start() + inner.start(), m.start() + inner.end());
-                if end - start < m.end() - m.start() {
-                    self.check(
-                        text,
-                        start,
-                        end,
-                        inner.pattern().as_usize(),
-                        catalog,
-                        &mut found,
-                    );
+        let mut folded: Vec<u8> = Vec::new();
+        for (line_start, line) in lines_with_offsets(text) {
+            folded.clear();
+            folded.push(SEP);
+            fold_into(line.as_bytes(), &mut folded);
+            // A pattern `SEP word…` at folded offset `i` is the word at line offset `i`.
+            for m in self.leftmost.find_iter(&folded) {
+                let (start, end) = (line_start + m.start(), line_start + m.end() - 1);
+                if self.check(
+                    text,
+                    start,
+                    end,
+                    m.pattern().as_usize(),
+                    catalog,
+                    &mut found,
+                ) {
+                    continue;
+                }
+                let Some(window) = folded.get(m.start()..m.end()) else {
+                    continue;
+                };
+                for inner in self.overlapping.find_overlapping_iter(window) {
+                    let len = inner.end() - inner.start();
+                    if len < m.end() - m.start() {
+                        let start = start + inner.start();
+                        self.check(
+                            text,
+                            start,
+                            start + len - 1,
+                            inner.pattern().as_usize(),
+                            catalog,
+                            &mut found,
+                        );
+                    }
                 }
             }
         }
@@ -392,15 +401,22 @@ impl MentionMatcher {
     /// Every valid candidate in `text`, overlapping ones included, unsorted.
     pub fn candidates(&self, text: &str, catalog: &Catalog) -> Vec<RawMention> {
         let mut candidates: Vec<RawMention> = Vec::new();
-        for m in self.overlapping.find_overlapping_iter(text) {
-            self.check(
-                text,
-                m.start(),
-                m.end(),
-                m.pattern().as_usize(),
-                catalog,
-                &mut candidates,
-            );
+        let mut folded: Vec<u8> = Vec::new();
+        for (line_start, line) in lines_with_offsets(text) {
+            folded.clear();
+            folded.push(SEP);
+            fold_into(line.as_bytes(), &mut folded);
+            for m in self.overlapping.find_overlapping_iter(&folded) {
+                let (start, end) = (line_start + m.start(), line_start + m.end() - 1);
+                self.check(
+                    text,
+                    start,
+                    end,
+                    m.pattern().as_usize(),
+                    catalog,
+                    &mut candidates,
+                );
+            }
         }
         candidates
     }
@@ -458,6 +474,33 @@ impl MentionMatcher {
         }
         false
     }
+}
+
+/// The byte every non-word byte folds to.
+const SEP: u8 = 0;
+
+/// Folds text for matching: ASCII letters to lowercase, letters/digits/`_` kept, every other byte
+/// (spaces, `-`, `/`, `.`, non-ASCII) to [`SEP`]. Offsets are kept byte for byte, so `Auto
+/// Scaling`, `auto-scaling` and `auto/scaling` fold alike, and a pattern that starts with `SEP`
+/// can only match where a word starts.
+fn fold_into(bytes: &[u8], out: &mut Vec<u8>) {
+    out.extend(bytes.iter().map(|&b| {
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            b.to_ascii_lowercase()
+        } else {
+            SEP
+        }
+    }));
+}
+
+/// Lines of a text with the byte offset of each.
+fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = 0;
+    text.split_inclusive('\n').map(move |line| {
+        let start = offset;
+        offset += line.len();
+        (start, line)
+    })
 }
 
 /// An alias written like an abbreviation (`RAM`, `S3`, `EC2`): matched by the abbreviation rules.

@@ -269,15 +269,14 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
                 .and_then(|&(a, b)| units.get(a..b))
                 .unwrap_or(&[]);
             own = title_subject(line_text(first), heading_units, ex);
-            let entity_words: usize = heading_units
-                .iter()
-                .map(|u| {
-                    line_text(first)
-                        .get(u.start..u.end)
-                        .map_or(1, |s| s.split_whitespace().count())
-                })
-                .sum();
-            if topics::is_topic_title(&section.title, entity_words) {
+            let mut residual = section.title.clone().into_bytes();
+            for m in ex.mentions.find(&section.title, ex.catalog) {
+                for b in residual.get_mut(m.start..m.end).unwrap_or(&mut []) {
+                    *b = b' ';
+                }
+            }
+            let residual = String::from_utf8_lossy(&residual);
+            if topics::is_topic_title(&section.title, &residual) {
                 facts.topics.push((
                     topics::topic_id(&section.title),
                     topics::label(&section.title),
@@ -625,6 +624,8 @@ mod tests {
 
     relation!(integrates_cue, "CodePipeline integrates CodeCommit and CodeBuild.\n",
         has "codepipeline integrates codebuild @1");
+    relation!(passive_trigger, "Lambda is triggered by S3 events.\n",
+        has "s3 triggers lambda @1");
     relation!(translates_cue, "SAM translates the template into CloudFormation.\n",
         has "sam translates_to cloudformation @1");
     relation!(stores_in_cue, "Lambda logs are stored in S3 after a day.\n",

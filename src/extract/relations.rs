@@ -187,7 +187,12 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
                         [ua, ub]
                             if ua.entry != ub.entry
                                 && kinds.get(ua.entry) == kinds.get(ub.entry)
-                                && is_or_between(facts.text, ua.end, ub.start) =>
+                                && is_or_between(
+                                    facts.text,
+                                    ua.end,
+                                    ub.start,
+                                    clause_units.len(),
+                                ) =>
                         {
                             Some((ua.entry, ub.entry))
                         }
@@ -485,12 +490,14 @@ fn distinct_entries(units: &[Unit]) -> Vec<usize> {
     ids
 }
 
-fn is_or_between(text: &str, a_end: usize, b_start: usize) -> bool {
+/// `A or B`; `A/B` only when the clause names just the two (`network interface/subnet/vpc` is
+/// a list, not a choice).
+fn is_or_between(text: &str, a_end: usize, b_start: usize, units_in_clause: usize) -> bool {
     let Some(gap) = text.get(a_end..b_start) else {
         return false;
     };
     let g = gap.trim().to_ascii_lowercase();
-    g == "or" || g == "/" || g == "either or"
+    g == "or" || g == "either or" || (g == "/" && units_in_clause == 2)
 }
 
 /// Two mentions a few words apart in the same phrase (no comma between): `CloudSearch … similar

@@ -139,9 +139,9 @@ const SENTENCE_WORDS: &[&str] = &[
     "i", "they", "it", "has", "have", "does", "do", "be", "been", "which", "what", "how", "there",
 ];
 
-/// Whether a section title names a topic worth a node. `entity_words` is how many words of the
-/// title are catalog mentions.
-pub fn is_topic_title(title: &str, entity_words: usize) -> bool {
+/// Whether a section title names a topic worth a node. `residual` is the title with its catalog
+/// mentions blanked out: a title that is only entity names is that entity, not a topic.
+pub fn is_topic_title(title: &str, residual: &str) -> bool {
     let t = title.trim().trim_end_matches([':', '-', ' ', '.', '=']);
     if t.len() < 3 || t.len() > 60 || t.ends_with('?') || t.contains("http") {
         return false;
@@ -170,17 +170,16 @@ pub fn is_topic_title(title: &str, entity_words: usize) -> bool {
     if words.iter().any(|w| SENTENCE_WORDS.contains(&w.as_str())) {
         return false;
     }
-    // A title that is only entity names is that entity, not a topic.
-    let other_words = words
-        .iter()
-        .filter(|w| {
+    residual
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            let w = w.to_ascii_lowercase();
             !matches!(
                 w.as_str(),
-                "and" | "&" | "of" | "in" | "the" | "aws" | "amazon"
+                "and" | "of" | "in" | "the" | "aws" | "amazon" | "vs" | "yay"
             )
         })
-        .count();
-    other_words > entity_words
 }
 
 /// `topic:` plus a slug of the title.
@@ -217,30 +216,52 @@ mod tests {
     use super::*;
 
     macro_rules! topic {
-        ($name:ident, $title:expr, $entity_words:expr, $want:expr) => {
+        ($name:ident, $title:expr, $residual:expr, $want:expr) => {
             #[test]
             fn $name() {
-                assert_eq!(is_topic_title($title, $entity_words), $want, "{:?}", $title);
+                assert_eq!(is_topic_title($title, $residual), $want, "{:?}", $title);
             }
         };
     }
 
-    topic!(named_thing, "Data bags", 0, true);
-    topic!(caps_word, "DELEGATION:", 0, true);
-    topic!(entity_plus_words, "Lambda versioning & alias -", 1, true);
-    topic!(generic_components, "Important components :", 0, false);
-    topic!(generic_options, "other options are :", 0, false);
-    topic!(sentence, "The arn of lambdas are of two types", 0, false);
+    topic!(named_thing, "Data bags", "Data bags", true);
+    topic!(caps_word, "DELEGATION:", "DELEGATION:", true);
+    topic!(
+        entity_plus_words,
+        "Lambda versioning & alias -",
+        "       versioning & alias -",
+        true
+    );
+    topic!(
+        generic_components,
+        "Important components :",
+        "Important components :",
+        false
+    );
+    topic!(
+        generic_options,
+        "other options are :",
+        "other options are :",
+        false
+    );
+    topic!(sentence, "The arn of lambdas are of two types", "x", false);
     topic!(
         how_to,
         "To create a new version of a lambda function",
-        0,
+        "x",
         false
     );
-    topic!(question, "Why use tags?", 0, false);
-    topic!(just_entity, "AWS CodeBuild", 1, false);
-    topic!(numbered, "1) Create a new project", 0, false);
-    topic!(too_long, "one two three four five six seven", 0, false);
+    topic!(question, "Why use tags?", "x", false);
+    topic!(just_entity, "AWS CodeBuild", "             ", false);
+    topic!(only_entities, "CI/CD :", "      :", false);
+    topic!(
+        entity_with_fun,
+        "Elastic Container Service (yay!)",
+        "                           (yay!)",
+        false
+    );
+    topic!(numbered, "1) Create a new project", "x", false);
+    topic!(too_long, "one two three four five six seven", "x", false);
 
     #[test]
     fn slugs() {
