@@ -91,8 +91,12 @@ pub struct MapView {
     pub fit_requested: bool,
     /// Centre this node on the next frame.
     pub center_on: Option<usize>,
+    /// Fit the camera to these nodes on the next frame (a topic and its neighbours).
+    pub fit_to: Option<Vec<bool>>,
     /// The node whose context menu is open (right-click on the map).
     menu_node: Option<usize>,
+    /// The pointer this frame (for hover effects while painting).
+    pointer: Option<Pos2>,
     // Per-frame scratch buffers, kept to avoid allocating every frame.
     screen: Vec<Pos2>,
     on_screen: Vec<bool>,
@@ -226,6 +230,10 @@ impl MapView {
             self.fit_requested = false;
             self.fit(rect, input.shown);
         }
+        if let Some(mask) = self.fit_to.take() {
+            self.fit(rect, &mask);
+            self.camera.zoom = self.camera.zoom.min(2.0);
+        }
         if let Some(node) = self.center_on.take()
             && let Some(p) = self.positions.get(node)
         {
@@ -246,6 +254,7 @@ impl MapView {
 
         // Hover → drag → pan/zoom → click → paint.
         let pointer = ui.input(|i| i.pointer.hover_pos());
+        self.pointer = pointer;
         let pointer_in = response.contains_pointer() || response.dragged();
         self.hovered = match (self.dragging, pointer) {
             (Some(d), _) => Some(d),
@@ -328,6 +337,7 @@ impl MapView {
         self.accessible_nodes_ui(ui, input, rect, &mut out);
         self.paint(ui, input, rect);
         if self.dragging.is_none()
+            && !egui::Popup::is_any_open(ui.ctx())
             && let (Some(h), Some(p)) = (self.hovered, pointer)
         {
             self.tooltip_ui(ui, input, h, p);
@@ -464,21 +474,29 @@ impl MapView {
         painter.add(Shape::mesh(discs));
         painter.extend(extras);
 
-        // Exam gaps: hollow nodes with their names.
+        // Exam gaps: hollow nodes; names when zoomed in (else on hover).
         let gap_r = self.screen_radius(7.0).max(4.0);
+        let names = self.camera.zoom >= 0.9;
         for (name, world) in input.gaps {
             let p = self.to_screen(rect, *world);
             if !rect.contains(p) {
                 continue;
             }
-            painter.circle_stroke(p, gap_r, Stroke::new(1.5, t.label));
-            painter.text(
-                p + vec2(gap_r + 3.0, 0.0),
-                egui::Align2::LEFT_CENTER,
-                name,
-                egui::FontId::proportional(11.0),
-                t.label.gamma_multiply(0.8),
-            );
+            painter.circle_stroke(p, gap_r, Stroke::new(1.5, t.label.gamma_multiply(0.85)));
+            let hovered = self.pointer.is_some_and(|q| q.distance(p) <= gap_r + 2.0);
+            if names || hovered {
+                painter.text(
+                    p + vec2(gap_r + 3.0, 0.0),
+                    egui::Align2::LEFT_CENTER,
+                    if hovered {
+                        format!("{name} (not in your notes)")
+                    } else {
+                        name.clone()
+                    },
+                    egui::FontId::proportional(11.0),
+                    t.label.gamma_multiply(if hovered { 1.0 } else { 0.7 }),
+                );
+            }
         }
 
         if input.labels {

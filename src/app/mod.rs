@@ -465,7 +465,7 @@ impl Explorer {
                         "No save dialog could be shown (no desktop portal and no zenity). Type a path instead."
                             .to_owned(),
                     );
-                    self.export_field = Some((format, String::new()));
+                    self.export_field = Some((format, self.export_default_path(format)));
                 }
             }
         }
@@ -733,7 +733,7 @@ impl Explorer {
                         Err(err) => {
                             self.messages
                                 .push(format!("Could not open a save dialog: {err}"));
-                            self.export_field = Some((format, String::new()));
+                            self.export_field = Some((format, self.export_default_path(format)));
                         }
                     }
                 }
@@ -760,6 +760,19 @@ impl Explorer {
         } else {
             name
         }
+    }
+
+    /// A suggested export path: next to the notes, named after them.
+    fn export_default_path(&self, format: crate::export::Format) -> String {
+        let name = format!("{}.{}", self.export_stem(), format.extension());
+        let dir = self
+            .source
+            .path()
+            .and_then(|p| if p.is_dir() { Some(p) } else { p.parent() })
+            .map(std::path::Path::to_path_buf)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_default();
+        dir.join(name).display().to_string()
     }
 
     /// Writes the current graph with the map's current positions (in layout units) as `format`.

@@ -254,6 +254,8 @@ impl Explorer {
                         .push("No weak topic is due for review.".to_owned());
                 } else {
                     self.study.review = Some(session);
+                    // The panel would hide the map the review centres.
+                    self.study.show_panel = false;
                 }
             }
             StudyIntent::SelectExam(exam) => {
@@ -308,13 +310,24 @@ impl Explorer {
     /// Applies an intent of the review window.
     pub(super) fn run_review_intent(&mut self, intent: ReviewIntent) {
         match &intent {
-            ReviewIntent::Focus(id) => self.focus_topic(id),
+            ReviewIntent::Focus(id) => {
+                self.focus_topic(id);
+                // Show the topic with its neighbours (the entity a section is about, for a section).
+                let centre = self.selected.clone().and_then(|s| self.node_ix(&s));
+                if let (Some(ix), Some(col)) = (centre, &self.collection) {
+                    self.map.center_on = None;
+                    self.map.fit_to = Some(col.model.neighbourhood(ix, 1));
+                }
+            }
             ReviewIntent::Rate { .. } => {
                 if let Some(edit) = intent.to_edit() {
                     self.apply_study_edit(edit);
                 }
             }
-            ReviewIntent::Finish => self.study.review = None,
+            ReviewIntent::Finish => {
+                self.study.review = None;
+                self.study.show_panel = true;
+            }
         }
     }
 
@@ -369,10 +382,13 @@ impl Explorer {
             }
             if let Some(scheduler) = &self.study.scheduler {
                 let store = &self.study.store;
+                // Bottom left of the map, clear of the side panel and of the centred topic.
+                let bottom = ctx.content_rect().bottom() - 48.0;
                 egui::Window::new("Review")
                     .open(&mut open)
                     .default_width(360.0)
-                    .default_pos(egui::pos2(330.0, 120.0))
+                    .pivot(egui::Align2::LEFT_BOTTOM)
+                    .default_pos(egui::pos2(320.0, bottom))
                     .show(&ctx, |ui| {
                         intents = review_ui(ui, session, store, scheduler, now);
                     });

@@ -624,33 +624,92 @@ impl Explorer {
     /// by category (the catalog relatives of a gap are seldom on the map, else it would not be a
     /// gap).
     fn gap_positions(&self) -> Vec<(String, egui::Pos2)> {
-        let Some(cov) = &self.study.coverage else {
+        let (Some(cov), Some(col)) = (&self.study.coverage, &self.collection) else {
             return Vec::new();
         };
-        let mut min = egui::pos2(f32::INFINITY, f32::INFINITY);
-        let mut max = egui::pos2(f32::NEG_INFINITY, f32::NEG_INFINITY);
-        for (i, p) in self.map.positions.iter().enumerate() {
-            if self.shown.get(i).copied().unwrap_or(true) && p.x.is_finite() && p.y.is_finite() {
-                min = min.min(*p);
-                max = max.max(*p);
-            }
-        }
-        if !min.x.is_finite() {
-            min = egui::Pos2::ZERO;
-            max = egui::Pos2::ZERO;
-        }
-        let centre = min + (max - min) * 0.5;
-        let radius = ((max - min).length() * 0.5 + 80.0).max(150.0);
-        let n = cov.gaps.len().max(1) as f32;
-        cov.gaps
+        let catalog = crate::catalog::Catalog::builtin();
+        let shown: Vec<egui::Pos2> = self
+            .map
+            .positions
             .iter()
             .enumerate()
-            .map(|(k, gap)| {
-                let a = std::f32::consts::TAU * k as f32 / n - std::f32::consts::FRAC_PI_2;
-                let r = radius + if k % 2 == 0 { 0.0 } else { 40.0 };
-                (gap.name.clone(), centre + egui::vec2(a.cos(), a.sin()) * r)
+            .filter(|(i, p)| {
+                self.shown.get(*i).copied().unwrap_or(true) && p.x.is_finite() && p.y.is_finite()
             })
-            .collect()
+            .map(|(_, p)| *p)
+            .collect();
+        let centre = if shown.is_empty() {
+            egui::Pos2::ZERO
+        } else {
+            let sum = shown
+                .iter()
+                .fold(egui::Vec2::ZERO, |acc, p| acc + p.to_vec2());
+            (sum / shown.len() as f32).to_pos2()
+        };
+        // The edge: past 90 % of the shown nodes (outliers do not push the ring away).
+        let mut dists: Vec<f32> = shown.iter().map(|p| (*p - centre).length()).collect();
+        dists.sort_by(f32::total_cmp);
+        let edge = dists
+            .get(dists.len() * 9 / 10)
+            .copied()
+            .unwrap_or(0.0)
+            .max(120.0)
+            + 60.0;
+        // Catalog relatives on the map, either direction of a relation.
+        let position_of = |id: &str| -> Option<egui::Pos2> {
+            let &ix = col.model.index.get(id)?;
+            self.shown.get(ix).copied().unwrap_or(true).then_some(())?;
+            self.map
+                .positions
+                .get(ix)
+                .copied()
+                .filter(|p| p.x.is_finite() && p.y.is_finite())
+        };
+        let mut lonely = Vec::new();
+        let mut out = Vec::with_capacity(cov.gaps.len());
+        for (k, gap) in cov.gaps.iter().enumerate() {
+            let mut relatives: Vec<egui::Pos2> = catalog
+                .get(&gap.id)
+                .map(|e| {
+                    e.relations
+                        .iter()
+                        .filter_map(|r| position_of(&r.target))
+                        .collect()
+                })
+                .unwrap_or_default();
+            relatives.extend(
+                catalog
+                    .entries
+                    .iter()
+                    .filter(|e| e.relations.iter().any(|r| r.target == gap.id))
+                    .filter_map(|e| position_of(&e.id)),
+            );
+            if relatives.is_empty() {
+                lonely.push(gap.name.clone());
+                continue;
+            }
+            let sum = relatives
+                .iter()
+                .fold(egui::Vec2::ZERO, |acc, p| acc + p.to_vec2());
+            let near = (sum / relatives.len() as f32).to_pos2();
+            // Out from the graph's centre, then a deterministic turn so neighbours do not stack.
+            let out_dir = (near - centre).normalized();
+            let out_dir = if out_dir.x.is_finite() {
+                out_dir
+            } else {
+                egui::vec2(1.0, 0.0)
+            };
+            let a = k as f32 * 2.399_963;
+            let jitter = egui::vec2(a.cos(), a.sin()) * 18.0 * (1.0 + (k % 3) as f32);
+            out.push((gap.name.clone(), near + out_dir * 45.0 + jitter));
+        }
+        let n = lonely.len().max(1) as f32;
+        for (k, name) in lonely.into_iter().enumerate() {
+            let a = std::f32::consts::TAU * k as f32 / n - std::f32::consts::FRAC_PI_2;
+            let r = edge + if k % 2 == 0 { 0.0 } else { 30.0 };
+            out.push((name, centre + egui::vec2(a.cos(), a.sin()) * r));
+        }
+        out
     }
 }
 
