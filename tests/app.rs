@@ -440,3 +440,28 @@ fn export_writes_the_graph_with_positions() {
             .is_err()
     );
 }
+
+#[test]
+fn a_corrupt_study_file_is_set_aside_with_a_notice() {
+    let (notes, data) = fixture();
+    let file = notes.path().join("notes.txt");
+    let key = cloudatlas::study::storage::collection_key(Some(&file));
+    let dir = data.path().join("collections").join(key);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("study.ron"), "(version: 1, marks: {\"s3\": (((").unwrap();
+    let h = open(&file, data.path());
+    assert!(
+        h.state()
+            .messages
+            .iter()
+            .any(|m| m.contains("could not be read")),
+        "{:?}",
+        h.state().messages
+    );
+    assert!(h.state().study.store.marks.is_empty());
+    let aside = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().contains("corrupt"));
+    assert!(aside, "the broken file was moved aside");
+}

@@ -15,6 +15,9 @@ use crate::study::{Store, Timestamp, WeakFilter};
 /// Results shown at most.
 const LIMIT: usize = 30;
 
+/// Width of the "mark weak" button in a result's corner.
+const MARK_BUTTON_WIDTH: f32 = 70.0;
+
 /// The search box state.
 #[derive(Default)]
 pub struct SearchPanel {
@@ -163,10 +166,12 @@ impl SearchPanel {
                     let inner = frame.show(ui, |ui| {
                         ui.set_width(ui.available_width());
                         ui.horizontal(|ui| {
+                            // Leave room for the mark button in the corner.
+                            ui.set_max_width(ui.available_width() - MARK_BUTTON_WIDTH);
                             if let Some(mark) = study.get(&hit.section_id) {
                                 level_dot_ui(ui, mark.level);
                             }
-                            ui.label(RichText::new(&hit.title).strong());
+                            ui.add(egui::Label::new(RichText::new(&hit.title).strong()).truncate());
                         });
                         ui.label(
                             RichText::new(format!("{}:{}", hit.file, hit.line_start))
@@ -206,17 +211,18 @@ impl SearchPanel {
                     row.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &title));
                     // A small button in the row's corner marks the section as a weak topic.
                     let corner = egui::Rect::from_min_size(
-                        inner.response.rect.right_top() + egui::vec2(-58.0, 2.0),
-                        egui::vec2(56.0, 18.0),
+                        inner.response.rect.right_top() + egui::vec2(-MARK_BUTTON_WIDTH, 2.0),
+                        egui::vec2(MARK_BUTTON_WIDTH - 2.0, 18.0),
                     );
                     let marked = study.get(&hit.section_id).is_some();
                     let mark = ui
-                        .put(
+                        .place(
                             corner,
                             egui::Button::new(
                                 RichText::new(if marked { "edit mark" } else { "mark weak" })
                                     .small(),
-                            ),
+                            )
+                            .wrap_mode(egui::TextWrapMode::Extend),
                         )
                         .on_hover_text("Mark this section as a weak topic")
                         .accessible_name(format!("Mark result {} weak", i + 1));
