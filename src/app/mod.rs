@@ -486,6 +486,12 @@ impl Explorer {
             }
         }
         self.poll_layout();
+        if let Some(err) = self.study.take_save_error() {
+            let message = format!("Weak topics could not be saved: {err}");
+            if !self.messages.contains(&message) {
+                self.messages.push(message);
+            }
+        }
         if self.state_dirty {
             let every = Duration::from_secs(2);
             if self.last_save.elapsed() >= every {

@@ -56,6 +56,11 @@ impl StudyState {
         self.store.due_count(Timestamp::now())
     }
 
+    /// The last error of the background saver, once.
+    pub fn take_save_error(&self) -> Option<String> {
+        self.saver.as_ref().and_then(Saver::take_error)
+    }
+
     /// Blocks until every edit so far is on disk (tests, quitting).
     pub fn flush(&self) {
         if let Some(saver) = &self.saver {
