@@ -671,7 +671,7 @@ fn case_ok(form: &Form, surface: &str, text: &str, start: usize) -> bool {
             // Capitalised, and not merely because it starts a line or a sentence.
             let want = form.text.bytes().next();
             let got = surface.bytes().next();
-            want == got && !starts_sentence(text, start)
+            want == got && !starts_sentence(text, start) && !in_title_case_phrase(text, start)
         }
     }
 }
@@ -684,6 +684,17 @@ fn starts_sentence(text: &str, start: usize) -> bool {
     lead.chars()
         .all(|c| c.is_whitespace() || matches!(c, '-' | '*' | '>' | '=' | '•' | '(' | '['))
         || lead.ends_with(['.', '!', '?', ':', '>'])
+}
+
+/// The word before `start` is capitalised too (`Custom Resource Support`): a title-case phrase,
+/// where a capital letter says nothing about a name.
+fn in_title_case_phrase(text: &str, start: usize) -> bool {
+    let head = text.get(..start).unwrap_or("");
+    let Some(head) = head.strip_suffix(' ') else {
+        return false;
+    };
+    let word = head.rsplit([' ', '\t', '\n']).next().unwrap_or("");
+    word.bytes().next().is_some_and(|b| b.is_ascii_uppercase()) && !matches!(word, "AWS" | "Amazon")
 }
 
 /// `eb create`, `eb deploy`: a command word follows after one space.
@@ -927,6 +938,7 @@ pub(crate) mod tests {
                 &["ebextensions"],
                 &[],
             ),
+            entry("support", EntryKind::Service, "AWS Support", &[], &[]),
             sam,
         ])
     }
@@ -954,6 +966,11 @@ pub(crate) mod tests {
         };
     }
 
+    mentions!(
+        generic_word_in_title_case_phrase,
+        "Custom Resource Support; ask Support or AWS Support",
+        ["support=Support", "support=AWS Support"]
+    );
     mentions!(
         eb_abbreviation,
         "EB deploys the app",
