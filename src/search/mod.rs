@@ -142,6 +142,10 @@ const MAX_PREFIX_SCAN: usize = 4096;
 /// query runs over everything and the sections holding each word are counted exactly (above,
 /// estimated from the doc frequencies of its terms: counting scans every match).
 const LIGHT_PASS_DOCS: u64 = 20_000;
+/// Up to this many distinct words, the words of the notes are kept in a list that corrections
+/// scan directly (cheaper than building a Levenshtein automaton per typed word, which costs
+/// milliseconds at distance 2); above, the automaton walks the term dictionary.
+const SCAN_DICTIONARY_WORDS: usize = 50_000;
 /// Candidates of the light first pass.
 const LIGHT_CANDIDATES: usize = 200;
 
@@ -320,6 +324,9 @@ pub struct SearchIndex {
     corrections_cache: Mutex<HashMap<String, Corrections>>,
     /// Above this many sections, a light first pass (see [`LIGHT_PASS_DOCS`]).
     light_pass_docs: u64,
+    /// The plain words of the notes with their doc frequencies, sorted, when there are few
+    /// enough (see [`SCAN_DICTIONARY_WORDS`]).
+    dictionary: Option<Vec<(String, u64)>>,
 }
 
 /// One alternative of a word: a term of the plain fields and how much it is worth.
@@ -364,6 +371,7 @@ impl SearchIndex {
             let term = Term::from_field_text(fields.body_r, "warmup");
             FuzzyTermQuery::new(term, distance, true).automaton()?;
         }
+        let dictionary = plain_dictionary(&reader.searcher(), fields.body_r)?;
         let known_entities = compiled
             .sections
             .iter()
@@ -378,6 +386,7 @@ impl SearchIndex {
             stemmer,
             corrections_cache: Mutex::new(HashMap::new()),
             light_pass_docs: LIGHT_PASS_DOCS,
+            dictionary,
         })
     }
 
@@ -683,6 +692,31 @@ fn rescore(
     Ok(out)
 }
 
+/// Every word of a field with its doc frequency, sorted, unless there are more than
+/// [`SCAN_DICTIONARY_WORDS`].
+fn plain_dictionary(
+    searcher: &Searcher,
+    field: Field,
+) -> Result<Option<Vec<(String, u64)>>, SearchError> {
+    let mut words: BTreeMap<String, u64> = BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        if inverted.terms().num_terms() > SCAN_DICTIONARY_WORDS {
+            return Ok(None);
+        }
+        let mut stream = inverted.terms().stream()?;
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                *words.entry(term.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+        if words.len() > SCAN_DICTIONARY_WORDS {
+            return Ok(None);
+        }
+    }
+    Ok(Some(words.into_iter().collect()))
+}
+
 /// BM25's inverse document frequency.
 fn idf(doc_freq: u64, docs: u64) -> f32 {
     let n = docs as f32;
@@ -694,6 +728,10 @@ fn idf(doc_freq: u64, docs: u64) -> f32 {
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    edit_distance_chars(&a, &b)
+}
+
+fn edit_distance_chars(a: &[char], b: &[char]) -> usize {
     // The (a.len() + 1) x (b.len() + 1) table, row by row.
     let width = b.len() + 1;
     let at = |i: usize, j: usize| i * width + j;
@@ -841,6 +879,18 @@ impl QueryBuilder<'_> {
         };
         if word.chars().any(|c| c.is_ascii_digit()) {
             return Ok(Vec::new());
+        }
+        if let Some(dictionary) = &self.index.dictionary {
+            let typed: Vec<char> = word.chars().collect();
+            let limit = usize::from(distance);
+            return Ok(dictionary
+                .iter()
+                .filter(|(t, _)| t != word && t.chars().count().abs_diff(chars) <= limit)
+                .filter_map(|(t, df)| {
+                    let d = edit_distance_chars(&typed, &t.chars().collect::<Vec<_>>());
+                    (d <= limit).then(|| (t.clone(), d, *df))
+                })
+                .collect());
         }
         let field = self.fields().body_r;
         let automaton =
