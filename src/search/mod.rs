@@ -415,12 +415,14 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
+        let big = searcher.num_docs() > self.light_pass_docs;
         let mut builder = QueryBuilder::new(self, &searcher, false);
+        builder.big = big;
         let Some(tantivy_query) = builder.build(&parsed)? else {
             return Ok(Vec::new());
         };
         // A big collection: a cheaper first pass, whose candidates the full query then scores.
-        let light_query = if searcher.num_docs() > self.light_pass_docs {
+        let light_query = if big {
             QueryBuilder::new(self, &searcher, true).build(&parsed)?
         } else {
             None
@@ -502,6 +504,11 @@ struct QueryBuilder<'a> {
     /// Build the light first pass (see [`LIGHT_PASS_DOCS`]): every scoring term is also
     /// collected into `flat`, with the product of the boosts above it.
     light: bool,
+    /// A big collection (see [`LIGHT_PASS_DOCS`]): catalog names written as phrases stand as
+    /// their rarest word and there are no proximity bonuses (a phrase scorer seeking from one
+    /// candidate to the next checks the positions of every section in between that holds all
+    /// its words: a scan of the collection when the words are common).
+    big: bool,
     /// The terms of the light first pass: field, text, boost.
     flat: Vec<(Field, String, f32)>,
     /// Product of the boosts of the clauses being built (light pass).
@@ -523,6 +530,7 @@ impl<'a> QueryBuilder<'a> {
     fn new(index: &'a SearchIndex, searcher: &'a Searcher, light: bool) -> Self {
         QueryBuilder {
             light,
+            big: light,
             flat: Vec::new(),
             scale: 1.0,
             index,
@@ -1082,7 +1090,7 @@ impl QueryBuilder<'_> {
             let from = self.flat.len();
             let clause = if stems.len() == 1 {
                 should(self.stem_clause(&stems[0]))
-            } else if self.light {
+            } else if self.big {
                 // Its rarest word stands for the phrase in the light pass, weighing as much as
                 // the phrase would.
                 let i = dfs.iter().position(|&df| df == rarest).unwrap_or(0);
@@ -1279,7 +1287,12 @@ impl QueryBuilder<'_> {
         }
         // Adjacent words close together, and chunks as phrases.
         let stems: Vec<Option<String>> = content.iter().map(|w| self.stem(&w.lower)).collect();
-        for pair in 0..content.len().saturating_sub(1) {
+        let pairs = if self.big {
+            0
+        } else {
+            content.len().saturating_sub(1)
+        };
+        for pair in 0..pairs {
             let (Some(a), Some(b)) = (&stems[pair], &stems[pair + 1]) else {
                 continue;
             };
