@@ -377,7 +377,7 @@ impl SearchIndex {
             .iter()
             .flat_map(|f| f.mentions.iter().map(|m| m.entity_id.clone()))
             .collect();
-        Ok(SearchIndex {
+        let index = SearchIndex {
             reader,
             fields,
             docs,
@@ -387,7 +387,15 @@ impl SearchIndex {
             corrections_cache: Mutex::new(HashMap::new()),
             light_pass_docs: LIGHT_PASS_DOCS,
             dictionary,
-        })
+        };
+        // One query through every stage (stems, corrections, scoring, rescoring, snippets), so
+        // that the first real query does not pay for first-use costs (lazily opened columns,
+        // allocations); its result does not matter.
+        if let Some(doc) = index.docs.first() {
+            let words: Vec<&str> = doc.title.split_whitespace().take(2).collect();
+            let _ = index.search(&format!("{} quert", words.join(" ")), 10);
+        }
+        Ok(index)
     }
 
     /// Sets above how many sections queries take a light first pass and estimate how many
