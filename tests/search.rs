@@ -665,3 +665,40 @@ fn cli_batch_mode_prints_results_and_percentiles() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["hits"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn the_light_first_pass_of_big_collections_finds_the_same_best_sections() {
+    // The big-collection path (flat first pass, full query on its candidates, estimated word
+    // rarities) forced on the small notes must keep every kind of query's best section.
+    let full = index();
+    let light = index().with_light_pass_above(0);
+    let queries = [
+        "leader_only",
+        "stateless rules",
+        "\"Run Command\"",
+        "statful firewal ",
+        "lifecyle hooks",
+        "platfroms",
+        "ASG lifecycle hook",
+        "SSM session",
+        "EB swap url",
+        "SG",
+        "sg inbound",
+        "traffic -stateful",
+        "traffic -\"split traffic\"",
+        "executes scripts",
+    ];
+    for q in queries {
+        assert_eq!(top(&light, q), top(&full, q), "{q:?}");
+    }
+    let hits = light.search("traffic -\"split traffic\"", 10).unwrap();
+    assert!(!titles(&hits).contains(&"DNS routing"));
+    let hits = light.search("traffic -stateful", 10).unwrap();
+    assert!(!titles(&hits).contains(&"Firewalls"));
+    for q in ["", "\"", "-", "in:", "kind:", ":", "*", "the"] {
+        match light.search(q, 10) {
+            Ok(_) | Err(SearchError::Query(_)) => {}
+            Err(e) => panic!("{q:?}: {e}"),
+        }
+    }
+}

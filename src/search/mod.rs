@@ -135,6 +135,22 @@ const CANDIDATES: usize = 100;
 const CORRECTIONS_CACHE: usize = 8192;
 /// Most dictionary terms looked at for a completion.
 const MAX_PREFIX_SCAN: usize = 4096;
+/// Above this many sections the full query (phrases of catalog names, best-of alternatives) is
+/// too costly to run over every match: a light first pass (a flat sum of term queries, which
+/// tantivy prunes with block-max WAND; a catalog name written as a phrase stands as its rarest
+/// word) finds [`LIGHT_CANDIDATES`], and the full query scores only those. Up to it, the full
+/// query runs over everything and the sections holding each word are counted exactly (above,
+/// estimated from the doc frequencies of its terms: counting scans every match).
+const LIGHT_PASS_DOCS: u64 = 20_000;
+/// Up to this many distinct words, the words of the notes are kept in a list that corrections
+/// scan directly (cheaper than building a Levenshtein automaton per typed word, which costs
+/// milliseconds at distance 2); above, the automaton walks the term dictionary.
+const SCAN_DICTIONARY_WORDS: usize = 50_000;
+/// Candidates of the light first pass.
+const LIGHT_CANDIDATES: usize = 200;
+
+/// Corrections of a word: (term, edit distance, doc frequency).
+type Corrections = Arc<Vec<(String, usize, u64)>>;
 
 /// The `kind:` values that exist.
 const KINDS: &[&str] = &[
@@ -305,7 +321,12 @@ pub struct SearchIndex {
     known_entities: BTreeSet<String>,
     stemmer: TextAnalyzer,
     /// Corrections found per word (the index never changes; as-you-type repeats words).
-    corrections_cache: Mutex<HashMap<String, Arc<Vec<(String, usize, u64)>>>>,
+    corrections_cache: Mutex<HashMap<String, Corrections>>,
+    /// Above this many sections, a light first pass (see [`LIGHT_PASS_DOCS`]).
+    light_pass_docs: u64,
+    /// The plain words of the notes with their doc frequencies, sorted, when there are few
+    /// enough (see [`SCAN_DICTIONARY_WORDS`]).
+    dictionary: Option<Vec<(String, u64)>>,
 }
 
 /// One alternative of a word: a term of the plain fields and how much it is worth.
@@ -350,12 +371,13 @@ impl SearchIndex {
             let term = Term::from_field_text(fields.body_r, "warmup");
             FuzzyTermQuery::new(term, distance, true).automaton()?;
         }
+        let dictionary = plain_dictionary(&reader.searcher(), fields.body_r)?;
         let known_entities = compiled
             .sections
             .iter()
             .flat_map(|f| f.mentions.iter().map(|m| m.entity_id.clone()))
             .collect();
-        Ok(SearchIndex {
+        let index = SearchIndex {
             reader,
             fields,
             docs,
@@ -363,7 +385,25 @@ impl SearchIndex {
             known_entities,
             stemmer,
             corrections_cache: Mutex::new(HashMap::new()),
-        })
+            light_pass_docs: LIGHT_PASS_DOCS,
+            dictionary,
+        };
+        // One query through every stage (stems, corrections, scoring, rescoring, snippets), so
+        // that the first real query does not pay for first-use costs (lazily opened columns,
+        // allocations); its result does not matter.
+        if let Some(doc) = index.docs.first() {
+            let words: Vec<&str> = doc.title.split_whitespace().take(2).collect();
+            let _ = index.search(&format!("{} quert", words.join(" ")), 10);
+        }
+        Ok(index)
+    }
+
+    /// Sets above how many sections queries take a light first pass and estimate how many
+    /// sections hold each word instead of counting them (default [`LIGHT_PASS_DOCS`]); tests
+    /// use 0 to run the big-collection path on small notes.
+    pub fn with_light_pass_above(mut self, docs: u64) -> Self {
+        self.light_pass_docs = docs;
+        self
     }
 
     /// Number of sections indexed.
@@ -383,18 +423,17 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
-        let mut builder = QueryBuilder {
-            index: self,
-            searcher: &searcher,
-            stemmer: self.stemmer.clone(),
-            highlighter: Highlighter::default(),
-            excluded_phrases: Vec::new(),
-            concepts: Vec::new(),
-            stem_cache: HashMap::new(),
-            bonuses: Vec::new(),
-        };
+        let big = searcher.num_docs() > self.light_pass_docs;
+        let mut builder = QueryBuilder::new(self, &searcher, false);
+        builder.big = big;
         let Some(tantivy_query) = builder.build(&parsed)? else {
             return Ok(Vec::new());
+        };
+        // A big collection: a cheaper first pass, whose candidates the full query then scores.
+        let light_query = if big {
+            QueryBuilder::new(self, &searcher, true).build(&parsed)?
+        } else {
+            None
         };
         let mut excluded = HashSet::new();
         for q in &builder.excluded_phrases {
@@ -403,13 +442,25 @@ impl SearchIndex {
         // Two phases: the best candidates by BM25, then the candidates rescored with the
         // proximity bonuses and coordination (both too costly for every match of a big
         // collection).
-        let candidates = TopDocs::with_limit(limit.max(CANDIDATES) + excluded.len());
+        let wanted = if light_query.is_some() {
+            LIGHT_CANDIDATES
+        } else {
+            CANDIDATES
+        };
+        let candidates = TopDocs::with_limit(limit.max(wanted) + excluded.len());
+        let first_pass = light_query.as_ref().unwrap_or(&tantivy_query);
         let top: Vec<(Score, DocAddress)> = searcher
-            .search(&tantivy_query, &candidates.order_by_score())?
+            .search(first_pass.as_ref(), &candidates.order_by_score())?
             .into_iter()
             .filter(|(_, a)| !excluded.contains(a))
             .collect();
-        let mut top = rescore(&searcher, top, &builder.concepts, &builder.bonuses)?;
+        let rescoring = Rescoring {
+            full: light_query.is_some().then_some(tantivy_query.as_ref()),
+            count_exactly: searcher.num_docs() <= self.light_pass_docs,
+            concepts: &builder.concepts,
+            bonuses: &builder.bonuses,
+        };
+        let mut top = rescore(&searcher, top, &rescoring)?;
         top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let top = top.into_iter().take(limit);
         let mut columns = BTreeMap::new();
@@ -458,6 +509,18 @@ impl SearchIndex {
 
 /// Turns a parsed query into a tantivy query, collecting the words to highlight on the way.
 struct QueryBuilder<'a> {
+    /// Build the light first pass (see [`LIGHT_PASS_DOCS`]): every scoring term is also
+    /// collected into `flat`, with the product of the boosts above it.
+    light: bool,
+    /// A big collection (see [`LIGHT_PASS_DOCS`]): catalog names written as phrases stand as
+    /// their rarest word and there are no proximity bonuses (a phrase scorer seeking from one
+    /// candidate to the next checks the positions of every section in between that holds all
+    /// its words: a scan of the collection when the words are common).
+    big: bool,
+    /// The terms of the light first pass: field, text, boost.
+    flat: Vec<(Field, String, f32)>,
+    /// Product of the boosts of the clauses being built (light pass).
+    scale: f32,
     index: &'a SearchIndex,
     searcher: &'a Searcher,
     stemmer: TextAnalyzer,
@@ -469,6 +532,25 @@ struct QueryBuilder<'a> {
     stem_cache: HashMap<String, Option<String>>,
     /// Proximity and chunk bonuses, scored for the candidates only.
     bonuses: Vec<Box<dyn Query>>,
+}
+
+impl<'a> QueryBuilder<'a> {
+    fn new(index: &'a SearchIndex, searcher: &'a Searcher, light: bool) -> Self {
+        QueryBuilder {
+            light,
+            big: light,
+            flat: Vec::new(),
+            scale: 1.0,
+            index,
+            searcher,
+            stemmer: index.stemmer.clone(),
+            highlighter: Highlighter::default(),
+            excluded_phrases: Vec::new(),
+            concepts: Vec::new(),
+            stem_cache: HashMap::new(),
+            bonuses: Vec::new(),
+        }
+    }
 }
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -497,20 +579,61 @@ fn best_of(mut clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 /// words (and catalog names) each holds, every word weighted by its rarity (coordination): BM25
 /// alone lets one very frequent word (`EB` written forty times in one section) outweigh the
 /// other words of the query.
+/// What the candidates of the first pass are rescored with.
+struct Rescoring<'q> {
+    /// The full query, when the first pass was a light one: its score replaces the first pass's,
+    /// and candidates it does not match are dropped.
+    full: Option<&'q dyn Query>,
+    /// One clause per word or catalog name, for coordination.
+    concepts: &'q [Box<dyn Query>],
+    /// Proximity and chunk bonuses.
+    bonuses: &'q [Box<dyn Query>],
+    /// Whether to count the sections holding each word (else estimate them).
+    count_exactly: bool,
+}
+
+/// The number of sections a query matches: counted when the collection is small, else estimated
+/// as the largest doc frequency of its terms (a lower bound, exact for one term).
+fn matching_docs(
+    searcher: &Searcher,
+    query: &dyn Query,
+    exactly: bool,
+) -> Result<u64, SearchError> {
+    if exactly {
+        return Ok(searcher.search(query, &Count)? as u64);
+    }
+    let mut terms = Vec::new();
+    query.query_terms(&mut |term, _| terms.push(term.clone()));
+    let mut most = 0;
+    for term in &terms {
+        most = most.max(searcher.doc_freq(term)?);
+    }
+    Ok(most)
+}
+
 fn rescore(
     searcher: &Searcher,
     hits: Vec<(Score, DocAddress)>,
-    concepts: &[Box<dyn Query>],
-    bonuses: &[Box<dyn Query>],
+    rescoring: &Rescoring<'_>,
 ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
-    if hits.is_empty() || (concepts.len() < 2 && bonuses.is_empty()) {
+    let Rescoring {
+        full,
+        concepts,
+        bonuses,
+        count_exactly,
+    } = *rescoring;
+    if hits.is_empty() || (full.is_none() && concepts.len() < 2 && bonuses.is_empty()) {
         return Ok(hits);
     }
     let docs = searcher.num_docs().max(1);
+    let full_weight = match full {
+        Some(q) => Some(q.weight(EnableScoring::enabled_from_searcher(searcher))?),
+        None => None,
+    };
     let mut concept_weights: Vec<(Box<dyn Weight>, f32)> = Vec::new();
     if concepts.len() >= 2 {
         for concept in concepts {
-            let matching = searcher.search(concept.as_ref(), &Count)? as u64;
+            let matching = matching_docs(searcher, concept.as_ref(), count_exactly)?;
             concept_weights.push((
                 concept.weight(EnableScoring::disabled_from_searcher(searcher))?,
                 idf(matching, docs).max(0.1),
@@ -533,6 +656,10 @@ fn rescore(
     for (segment_ord, mut segment_hits) in by_segment {
         segment_hits.sort_by_key(|h| h.0);
         let reader = searcher.segment_reader(segment_ord);
+        let mut full_scorer = match &full_weight {
+            Some(w) => Some(w.scorer(reader, 1.0)?),
+            None => None,
+        };
         let mut concept_scorers = Vec::with_capacity(concept_weights.len());
         for (weight, rarity) in &concept_weights {
             concept_scorers.push((weight.scorer(reader, 1.0)?, *rarity));
@@ -541,7 +668,18 @@ fn rescore(
         for weight in &bonus_weights {
             bonus_scorers.push(weight.scorer(reader, 1.0)?);
         }
-        for (doc, score) in segment_hits {
+        for (doc, mut score) in segment_hits {
+            if let Some(scorer) = &mut full_scorer {
+                if scorer.doc() < doc {
+                    scorer.seek(doc);
+                }
+                if scorer.doc() != doc {
+                    // Found by the light pass only (the rarest word of a phrase, without the
+                    // phrase): not a match of the query.
+                    continue;
+                }
+                score = scorer.score();
+            }
             let mut bonus = 0.0;
             for scorer in &mut bonus_scorers {
                 if scorer.doc() < doc {
@@ -570,6 +708,31 @@ fn rescore(
     Ok(out)
 }
 
+/// Every word of a field with its doc frequency, sorted, unless there are more than
+/// [`SCAN_DICTIONARY_WORDS`].
+fn plain_dictionary(
+    searcher: &Searcher,
+    field: Field,
+) -> Result<Option<Vec<(String, u64)>>, SearchError> {
+    let mut words: BTreeMap<String, u64> = BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        if inverted.terms().num_terms() > SCAN_DICTIONARY_WORDS {
+            return Ok(None);
+        }
+        let mut stream = inverted.terms().stream()?;
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                *words.entry(term.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+        if words.len() > SCAN_DICTIONARY_WORDS {
+            return Ok(None);
+        }
+    }
+    Ok(Some(words.into_iter().collect()))
+}
+
 /// BM25's inverse document frequency.
 fn idf(doc_freq: u64, docs: u64) -> f32 {
     let n = docs as f32;
@@ -581,26 +744,33 @@ fn idf(doc_freq: u64, docs: u64) -> f32 {
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
+    edit_distance_chars(&a, &b)
+}
+
+fn edit_distance_chars(a: &[char], b: &[char]) -> usize {
+    // The (a.len() + 1) x (b.len() + 1) table, row by row.
+    let width = b.len() + 1;
+    let at = |i: usize, j: usize| i * width + j;
+    let mut table = vec![0usize; (a.len() + 1) * width];
+    for i in 0..=a.len() {
+        table[at(i, 0)] = i;
     }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
+    for j in 0..=b.len() {
+        table[at(0, j)] = j;
     }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[i - 2][j - 2] + 1);
+    for (i, &ca) in a.iter().enumerate().map(|(i, c)| (i + 1, c)) {
+        for (j, &cb) in b.iter().enumerate().map(|(j, c)| (j + 1, c)) {
+            let cost = usize::from(ca != cb);
+            let mut d = (table[at(i - 1, j)] + 1)
+                .min(table[at(i, j - 1)] + 1)
+                .min(table[at(i - 1, j - 1)] + cost);
+            if i > 1 && j > 1 && ca == b[j - 2] && a[i - 2] == cb {
+                d = d.min(table[at(i - 2, j - 2)] + 1);
             }
-            rows[i][j] = d;
+            table[at(i, j)] = d;
         }
     }
-    rows[a.len()][b.len()]
+    table[at(a.len(), b.len())]
 }
 
 impl QueryBuilder<'_> {
@@ -644,23 +814,38 @@ impl QueryBuilder<'_> {
     }
 
     /// A stem in the title, heading path and body.
-    fn stem_clause(&self, stem: &str) -> Vec<Box<dyn Query>> {
+    fn stem_clause(&mut self, stem: &str) -> Vec<Box<dyn Query>> {
         let f = self.fields();
         vec![
-            Self::term(f.title_s, stem, TITLE_BOOST),
-            Self::term(f.path_s, stem, PATH_BOOST),
-            Self::term(f.body_s, stem, BODY_BOOST),
+            self.scoring_term(f.title_s, stem, TITLE_BOOST),
+            self.scoring_term(f.path_s, stem, PATH_BOOST),
+            self.scoring_term(f.body_s, stem, BODY_BOOST),
         ]
     }
 
     /// A plain word in the title, heading path and body.
-    fn plain_clause(&self, word: &str) -> Box<dyn Query> {
+    fn plain_clause(&mut self, word: &str) -> Box<dyn Query> {
         let f = self.fields();
         should(vec![
-            Self::term(f.title_r, word, TITLE_BOOST),
-            Self::term(f.path_r, word, PATH_BOOST),
-            Self::term(f.body_r, word, BODY_BOOST),
+            self.scoring_term(f.title_r, word, TITLE_BOOST),
+            self.scoring_term(f.path_r, word, PATH_BOOST),
+            self.scoring_term(f.body_r, word, BODY_BOOST),
         ])
+    }
+
+    /// A term of the words of the query, also collected for the light first pass.
+    fn scoring_term(&mut self, field: Field, text: &str, boost: f32) -> Box<dyn Query> {
+        if self.light {
+            self.flat.push((field, text.to_owned(), boost * self.scale));
+        }
+        Self::term(field, text, boost)
+    }
+
+    /// Multiplies the boosts of the light pass's terms collected since `from`.
+    fn scale_flat(&mut self, from: usize, by: f32) {
+        for t in self.flat.iter_mut().skip(from) {
+            t.2 *= by;
+        }
     }
 
     /// A phrase of stems in the title, heading path and body.
@@ -685,7 +870,7 @@ impl QueryBuilder<'_> {
     }
 
     /// Words of the notes close to `word`: within the edit distance its length allows.
-    fn corrections(&self, word: &str) -> Result<Arc<Vec<(String, usize, u64)>>, SearchError> {
+    fn corrections(&self, word: &str) -> Result<Corrections, SearchError> {
         if let Ok(cache) = self.index.corrections_cache.lock()
             && let Some(found) = cache.get(word)
         {
@@ -710,6 +895,18 @@ impl QueryBuilder<'_> {
         };
         if word.chars().any(|c| c.is_ascii_digit()) {
             return Ok(Vec::new());
+        }
+        if let Some(dictionary) = &self.index.dictionary {
+            let typed: Vec<char> = word.chars().collect();
+            let limit = usize::from(distance);
+            return Ok(dictionary
+                .iter()
+                .filter(|(t, _)| t != word && t.chars().count().abs_diff(chars) <= limit)
+                .filter_map(|(t, df)| {
+                    let d = edit_distance_chars(&typed, &t.chars().collect::<Vec<_>>());
+                    (d <= limit).then(|| (t.clone(), d, *df))
+                })
+                .collect());
         }
         let field = self.fields().body_r;
         let automaton =
@@ -772,7 +969,7 @@ impl QueryBuilder<'_> {
         let f = self.fields();
         let docs = self.searcher.num_docs().max(1);
         let mut exact = self.stem_clause(&stem);
-        exact.push(Self::term(f.body_r, word, SAME_FORM_BOOST));
+        exact.push(self.scoring_term(f.body_r, word, SAME_FORM_BOOST));
         let mut alternatives = vec![should(exact)];
         self.highlighter.stems.insert(stem.clone());
         let word_df = self
@@ -830,7 +1027,9 @@ impl QueryBuilder<'_> {
                 continue;
             }
             taken += 1;
+            let from = self.flat.len();
             alternatives.push(boosted(self.plain_clause(&expansion.term), expansion.scale));
+            self.scale_flat(from, expansion.scale);
             self.highlighter.words.insert(expansion.term);
         }
         Ok(Some(best_of(alternatives)))
@@ -854,6 +1053,9 @@ impl QueryBuilder<'_> {
         // sections as its rarest word): counting them exactly costs a scan of every match.
         let mut matching: u64 = 0;
         let mut typed_df = u64::MAX;
+        // The light pass's terms of each alternative, with its rarity.
+        let mut ranges: Vec<(usize, usize, f32)> = Vec::new();
+        let typed_from = self.flat.len();
         for (i, w) in words.iter().enumerate() {
             if let Some(q) = self.word_clause(&w.lower, prefix && i + 1 == words.len())? {
                 typed.push(q);
@@ -868,6 +1070,7 @@ impl QueryBuilder<'_> {
         }
         if !typed.is_empty() {
             alternatives.push((should(typed), typed_rarity));
+            ranges.push((typed_from, self.flat.len(), typed_rarity));
         }
         let typed_lower: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
         let names: Vec<Vec<String>> = entries
@@ -889,15 +1092,25 @@ impl QueryBuilder<'_> {
                 // Not in the notes.
                 continue;
             }
-            if let Some(&rarest) = dfs.iter().min() {
-                matching += rarest;
-            }
+            let rarest = dfs.iter().copied().min().unwrap_or(0);
+            matching += rarest;
             let rarity = dfs.iter().map(|&df| idf(df, docs)).sum();
+            let from = self.flat.len();
             let clause = if stems.len() == 1 {
                 should(self.stem_clause(&stems[0]))
+            } else if self.big {
+                // Its rarest word stands for the phrase in the light pass, weighing as much as
+                // the phrase would.
+                let i = dfs.iter().position(|&df| df == rarest).unwrap_or(0);
+                let clause = should(self.stem_clause(&stems[i]));
+                alternatives.push((clause, idf(rarest, docs)));
+                ranges.push((from, self.flat.len(), idf(rarest, docs)));
+                self.highlighter.stems.extend(stems);
+                continue;
             } else {
                 self.phrase_clause(&stems, 0)
             };
+            ranges.push((from, self.flat.len(), rarity));
             alternatives.push((clause, rarity));
             self.highlighter.stems.extend(stems);
         }
@@ -911,6 +1124,13 @@ impl QueryBuilder<'_> {
             matching += typed_df;
         }
         let target = idf(matching.min(docs), docs);
+        for (from, to, rarity) in ranges {
+            if rarity > 0.0 {
+                for t in self.flat.iter_mut().take(to).skip(from) {
+                    t.2 *= target / rarity;
+                }
+            }
+        }
         Ok(Some(best_of(
             alternatives
                 .into_iter()
@@ -1014,7 +1234,9 @@ impl QueryBuilder<'_> {
                 if self.doc_freq(self.fields().body_r, &joined) > 0 {
                     let first = self.word_clause(&word.lower, false)?;
                     let second = self.word_clause(&next.lower, is_last(i + 1))?;
+                    let from = self.flat.len();
                     let joined_clause = self.word_clause(&joined, false)?;
+                    self.scale_flat(from, JOINED_BOOST);
                     let pair: Vec<Box<dyn Query>> = first.into_iter().chain(second).collect();
                     let mut alternatives = Vec::new();
                     if !pair.is_empty() {
@@ -1045,13 +1267,40 @@ impl QueryBuilder<'_> {
         }
         // At least one of the words must match (a filter or a phrase alone would otherwise make
         // them optional).
+        if self.light {
+            // The light pass: a flat sum of term queries (the same term met twice counts once,
+            // with its highest boost).
+            let mut flat: BTreeMap<(Field, String), f32> = BTreeMap::new();
+            for (field, text, boost) in std::mem::take(&mut self.flat) {
+                let b = flat.entry((field, text)).or_insert(0.0);
+                *b = b.max(boost);
+            }
+            words = flat
+                .into_iter()
+                .map(|((field, text), boost)| Self::term(field, &text, boost))
+                .collect();
+            let plain = parsed.phrases.is_empty()
+                && parsed.excluded.is_empty()
+                && parsed.filters.is_empty();
+            if plain {
+                // Nothing else to require: the pure disjunction lets tantivy prune with
+                // block-max WAND.
+                return Ok((!words.is_empty()).then(|| should(words)));
+            }
+            self.light = false;
+        }
         if !words.is_empty() {
             clauses.push((Occur::Must, should(words)));
             scoring += 1;
         }
         // Adjacent words close together, and chunks as phrases.
         let stems: Vec<Option<String>> = content.iter().map(|w| self.stem(&w.lower)).collect();
-        for pair in 0..content.len().saturating_sub(1) {
+        let pairs = if self.big {
+            0
+        } else {
+            content.len().saturating_sub(1)
+        };
+        for pair in 0..pairs {
             let (Some(a), Some(b)) = (&stems[pair], &stems[pair + 1]) else {
                 continue;
             };
