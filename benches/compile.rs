@@ -1,7 +1,7 @@
 //! Compile speed: the built-in notes and the seed notes through the whole headless pipeline
 //! (load, sections, mentions, relations, markers, graph; no search index).
 //!
-//! The seed notes are read from `CLOUDATLAS_SEED` (default `/work/shared/seeds/aws-devops-notes.txt`);
+//! The seed notes are read from `CLOUDATLAS_SEED` (default `../shared/seeds/aws-devops-notes.txt`);
 //! that benchmark is skipped when the file is absent.
 
 use std::path::PathBuf;
@@ -20,7 +20,12 @@ fn compile_builtin(c: &mut Criterion) {
 
 fn compile_seed(c: &mut Criterion) {
     let seed = std::env::var_os("CLOUDATLAS_SEED").map_or_else(
-        || PathBuf::from("/work/shared/seeds/aws-devops-notes.txt"),
+        || {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../shared/seeds/aws-devops-notes.txt"
+            ))
+        },
         PathBuf::from,
     );
     if !seed.is_file() {

@@ -1,5 +1,5 @@
 //! Incremental recompile of one changed file against a full compile of the same notes, in the
-//! same run: the seed notes (`CLOUDATLAS_SEED`, default /work/shared/seeds/aws-devops-notes.txt,
+//! same run: the seed notes (`CLOUDATLAS_SEED`, default ../shared/seeds/aws-devops-notes.txt,
 //! copied to a temporary folder) and, when `CLOUDATLAS_VAULT` names a generated vault
 //! (`cargo run --release --example gen_vault -- DIR`), one note of that vault.
 
@@ -45,7 +45,12 @@ fn bench_pair(c: &mut Criterion, name: &str, root: &Path, file: &Path) {
 fn incremental(c: &mut Criterion) {
     let seed = std::env::var_os("CLOUDATLAS_SEED")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/seeds/aws-devops-notes.txt"));
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../shared/seeds/aws-devops-notes.txt"
+            ))
+        });
     if seed.exists() {
         let dir = tempfile::tempdir().expect("tmp");
         let file = dir.path().join("notes.txt");

@@ -1,11 +1,11 @@
 //! Search speed: building the index of the seed notes, each measuring query on it, reopening the
 //! on-disk index, and (with `CLOUDATLAS_BIG_MB=100`) query latency on a generated corpus.
 //!
-//! Inputs: `CLOUDATLAS_SEED` (default `/work/shared/seeds/aws-devops-notes.txt`, else the
-//! built-in notes) and `CLOUDATLAS_QUERIES` (default `/work/shared/dev-eval/queries.json`, else
+//! Inputs: `CLOUDATLAS_SEED` (default `../shared/seeds/aws-devops-notes.txt`, else the
+//! built-in notes) and `CLOUDATLAS_QUERIES` (default `../shared/dev-eval/queries.json`, else
 //! a few queries of our own).
 //!
-//! `CARGO_TARGET_DIR=/work/target-release cargo bench --bench search`
+//! `cargo bench --bench search`
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -20,7 +20,12 @@ mod corpus;
 fn seed() -> Compiled {
     let path = std::env::var_os("CLOUDATLAS_SEED")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/seeds/aws-devops-notes.txt"));
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../shared/seeds/aws-devops-notes.txt"
+            ))
+        });
     if path.exists() {
         cloudatlas::compile(&path).expect("seed notes compile")
     } else {
@@ -31,7 +36,12 @@ fn seed() -> Compiled {
 fn queries() -> Vec<String> {
     let path = std::env::var_os("CLOUDATLAS_QUERIES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/dev-eval/queries.json"));
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../shared/dev-eval/queries.json"
+            ))
+        });
     #[derive(serde::Deserialize)]
     struct Q {
         q: String,

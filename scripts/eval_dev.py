@@ -17,6 +17,9 @@ import os
 import subprocess
 import sys
 from collections import defaultdict
+import os
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 
 
 def norm(s):
@@ -25,8 +28,8 @@ def norm(s):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("notes", nargs="?", default="/work/shared/seeds/aws-devops-notes.txt")
-    ap.add_argument("--gold", default="/work/shared/dev-eval")
+    ap.add_argument("notes", nargs="?", default=os.path.join(SHARED, "seeds", "aws-devops-notes.txt"))
+    ap.add_argument("--gold", default=os.path.join(SHARED, "dev-eval"))
     ap.add_argument("--bin", default=None)
     ap.add_argument("--json", default=None, help="score this graph JSON instead of compiling")
     ap.add_argument("-v", action="store_true")

@@ -3,15 +3,16 @@
 #   speed:   10,000 nodes (gen-graph --m 2), 300 ticks: ours vs d3-force; 100,000 nodes: ours alone
 #   quality: stress after 300 ticks on a 900-node grid and 1,000-node clusters: ours, d3, FA2
 # Usage: scripts/layout-vs-peers.sh [--big-ticks N] [--d3-100k]
-#   BIN   cloudatlas release binary (default: /work/target-release/release/cloudatlas; build it with
-#         CARGO_TARGET_DIR=/work/target-release cargo build --release, and copy it away if other
+#   BIN   cloudatlas release binary (default: target/release/cloudatlas; build it with
+#         cargo build --release, and copy it away if other
 #         branches build into the same folder)
 #   PEERS folder with the peers installed (default /tmp/peers; copied from ../shared/bench/peers
 #         and `npm ci` run when missing)
 #   OUT   work folder for graphs and positions (default /tmp/layout-vs-peers)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${BIN:-/work/target-release/release/cloudatlas}
+ROOT=$here
+BIN=${BIN:-$ROOT/target/release/cloudatlas}
 PEERS=${PEERS:-/tmp/peers}
 OUT=${OUT:-/tmp/layout-vs-peers}
 big_ticks=300
@@ -27,7 +28,7 @@ done
 "$BIN" layout --help > /dev/null 2>&1 || { echo "$BIN has no layout subcommand (built from another branch?)" >&2; exit 1; }
 if [ ! -d "$PEERS/node_modules" ]; then
   src=${PEERS_SRC:-$here/../../shared/bench/peers}
-  [ -d "$src" ] || src=/work/shared/bench/peers
+  [ -d "$src" ] || src="$ROOT/../shared/bench/peers"
   mkdir -p "$PEERS" && cp -r "$src"/. "$PEERS"/ && (cd "$PEERS" && npm ci --silent)
 fi
 mkdir -p "$OUT"

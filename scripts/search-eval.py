@@ -5,9 +5,9 @@ queries, judged the same way: a hit is relevant when its line range holds one of
 relevant lines; MRR@10, hit@1, hit@3, hit@10.
 
 Usage: scripts/search-eval.py [NOTES] [QUERIES] [--bin PATH] [--peers DIR] [--repeat N] [-v]
-Defaults: /work/shared/seeds/aws-devops-notes.txt, /work/shared/dev-eval/queries.json,
-/work/target-release/release/cloudatlas, /tmp/peers (set up with
-`cp -r /work/shared/bench/peers /tmp/peers && cd /tmp/peers && npm ci`).
+Defaults: ../shared/seeds/aws-devops-notes.txt, ../shared/dev-eval/queries.json,
+target/release/cloudatlas, /tmp/peers (set up with
+`cp -r ../shared/bench/peers /tmp/peers && cd /tmp/peers && npm ci`).
 """
 import argparse
 import json
@@ -15,6 +15,9 @@ import os
 import subprocess
 import sys
 import tempfile
+import os
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 
 
 def judge(queries, ranked):
@@ -37,9 +40,9 @@ def judge(queries, ranked):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("notes", nargs="?", default="/work/shared/seeds/aws-devops-notes.txt")
-    ap.add_argument("queries", nargs="?", default="/work/shared/dev-eval/queries.json")
-    ap.add_argument("--bin", default="/work/target-release/release/cloudatlas")
+    ap.add_argument("notes", nargs="?", default=os.path.join(SHARED, "seeds", "aws-devops-notes.txt"))
+    ap.add_argument("queries", nargs="?", default=os.path.join(SHARED, "dev-eval", "queries.json"))
+    ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "cloudatlas"))
     ap.add_argument("--peers", default="/tmp/peers")
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("-v", "--verbose", action="store_true")
