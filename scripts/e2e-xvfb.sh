@@ -24,6 +24,7 @@ for lib in libGL.so.1 libX11-xcb.so.1 libXcursor.so.1 libXi.so.6 libxkbcommon-x1
 done
 if [ "${#need[@]}" -gt 0 ]; then
     echo "e2e: installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
     apt-get install -y -q "${need[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "${need[@]}" >/dev/null; }
 fi
 
