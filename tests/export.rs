@@ -102,16 +102,7 @@ const NASTY: &str = "Q&A <draft> \"one\" 'two'\u{1}\u{8}\u{1b}";
 const NASTY_CLEAN: &str = "Q&A <draft> \"one\" 'two'";
 
 fn entity(id: &str, label: &str, kind: EntityKind, category: &str, mentions: u32) -> Entity {
-    Entity {
-        id: id.to_owned(),
-        label: label.to_owned(),
-        kind,
-        category: category.to_owned(),
-        aliases: Vec::new(),
-        mentions,
-        description: String::new(),
-        exams: Vec::new(),
-    }
+    Entity::new(id, label, kind, category, mentions)
 }
 
 fn compiled() -> Compiled {

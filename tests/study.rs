@@ -51,14 +51,8 @@ fn section(text: &str, slug: &str, title: &str, lines: (u32, u32)) -> Section {
 
 fn entity(id: &str, label: &str, kind: EntityKind, category: &str, mentions: u32) -> Entity {
     Entity {
-        id: id.to_owned(),
-        label: label.to_owned(),
-        kind,
-        category: category.to_owned(),
-        aliases: Vec::new(),
-        mentions,
-        description: String::new(),
         exams: vec![Exam::DOP],
+        ..Entity::new(id, label, kind, category, mentions)
     }
 }
 

@@ -299,16 +299,7 @@ mod tests {
 
     pub(crate) fn sample() -> KnowledgeGraph {
         let mut g = KnowledgeGraph::new();
-        let entity = |id: &str, label: &str, kind, category: &str, mentions| Entity {
-            id: id.to_owned(),
-            label: label.to_owned(),
-            kind,
-            category: category.to_owned(),
-            aliases: Vec::new(),
-            mentions,
-            description: String::new(),
-            exams: Vec::new(),
-        };
+        let entity = Entity::new;
         let s3 = g.add_entity(entity("s3", "Amazon S3", EntityKind::Service, "Storage", 5));
         let tricky = g.add_entity(entity(
             "note:a&b <\"c\">.md",

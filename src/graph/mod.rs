@@ -78,6 +78,22 @@ pub struct Entity {
     pub exams: Vec<Exam>,
 }
 
+impl Entity {
+    /// An entity with no aliases, description or exams (topics, tests, generated graphs).
+    pub fn new(id: &str, label: &str, kind: EntityKind, category: &str, mentions: u32) -> Self {
+        Self {
+            id: id.to_owned(),
+            label: label.to_owned(),
+            kind,
+            category: category.to_owned(),
+            aliases: Vec::new(),
+            mentions,
+            description: String::new(),
+            exams: Vec::new(),
+        }
+    }
+}
+
 /// Where in the notes a relation was found.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Evidence {
