@@ -65,6 +65,19 @@ fn queries() -> Vec<String> {
     }
 }
 
+/// Milliseconds of every query, each run `rounds` times in turn.
+fn latencies_ms<Q: AsRef<str>>(index: &SearchIndex, queries: &[Q], rounds: usize) -> Vec<f64> {
+    let mut ms = Vec::with_capacity(rounds * queries.len());
+    for _ in 0..rounds {
+        for q in queries {
+            let start = Instant::now();
+            let _ = index.search(q.as_ref(), 10);
+            ms.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    ms
+}
+
 fn percentiles(mut ms: Vec<f64>) -> (f64, f64) {
     ms.sort_by(f64::total_cmp);
     let at = |p: f64| ms[((p * ms.len() as f64) as usize).min(ms.len() - 1)];
@@ -100,15 +113,7 @@ fn bench_seed(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&cache);
 
     // Latency of each query as a person meets it: every query once, 200 rounds, percentiles.
-    let mut ms = Vec::new();
-    for _ in 0..200 {
-        for q in &queries {
-            let start = Instant::now();
-            let _ = index.search(q, 10);
-            ms.push(start.elapsed().as_secs_f64() * 1000.0);
-        }
-    }
-    let (p50, p99) = percentiles(ms);
+    let (p50, p99) = percentiles(latencies_ms(&index, &queries, 200));
     println!(
         "seed notes: {} sections, {} queries x 200: p50 {p50:.3} ms, p99 {p99:.3} ms",
         index.len(),
@@ -146,15 +151,7 @@ fn bench_big(_c: &mut Criterion) {
         "pipeline artifact cache",
         "snapsh",
     ];
-    let mut ms = Vec::new();
-    for _ in 0..20 {
-        for q in &queries {
-            let start = Instant::now();
-            let _ = index.search(q, 10);
-            ms.push(start.elapsed().as_secs_f64() * 1000.0);
-        }
-    }
-    let (p50, p99) = percentiles(ms);
+    let (p50, p99) = percentiles(latencies_ms(&index, &queries, 20));
     println!(
         "generated corpus {mb} MB: {} sections, compile {compile_s:.1} s, index build {build_s:.1} s, {} queries x 20: p50 {p50:.2} ms, p99 {p99:.2} ms",
         index.len(),

@@ -129,13 +129,10 @@ impl QuadTree {
     ) {
         let count = end - start;
         if count <= LEAF_SIZE || depth >= MAX_DEPTH {
-            let (mut m, mut sx, mut sy) = (0.0f32, 0.0f32, 0.0f32);
-            for p in &self.points[start..end] {
-                m += p.mass;
-                sx += p.x * p.mass;
-                sy += p.y * p.mass;
-            }
-            let (cx, cy) = if m > 0.0 { (sx / m, sy / m) } else { (gx, gy) };
+            let (cx, cy, m) = centre_of_mass(
+                self.points[start..end].iter().map(|p| (p.x, p.y, p.mass)),
+                (gx, gy),
+            );
             self.cells[cell] = Cell {
                 cx,
                 cy,
@@ -180,13 +177,12 @@ impl QuadTree {
                 child += 1;
             }
         }
-        let (mut m, mut sx, mut sy) = (0.0f32, 0.0f32, 0.0f32);
-        for c in &self.cells[first..first + children] {
-            m += c.mass;
-            sx += c.cx * c.mass;
-            sy += c.cy * c.mass;
-        }
-        let (cx, cy) = if m > 0.0 { (sx / m, sy / m) } else { (gx, gy) };
+        let (cx, cy, m) = centre_of_mass(
+            self.cells[first..first + children]
+                .iter()
+                .map(|c| (c.cx, c.cy, c.mass)),
+            (gx, gy),
+        );
         self.cells[cell] = Cell {
             cx,
             cy,
@@ -494,6 +490,22 @@ fn partition<T>(items: &mut [T], pred: impl Fn(&T) -> bool) -> usize {
         }
     }
     split
+}
+
+/// Centre of mass and total mass of `(x, y, mass)` items; `empty` when the mass is zero.
+#[inline]
+fn centre_of_mass(
+    items: impl Iterator<Item = (f32, f32, f32)>,
+    empty: (f32, f32),
+) -> (f32, f32, f32) {
+    let (mut m, mut sx, mut sy) = (0.0f32, 0.0f32, 0.0f32);
+    for (x, y, mass) in items {
+        m += mass;
+        sx += x * mass;
+        sy += y * mass;
+    }
+    let (cx, cy) = if m > 0.0 { (sx / m, sy / m) } else { empty };
+    (cx, cy, m)
 }
 
 #[cfg(test)]
