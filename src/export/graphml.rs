@@ -46,31 +46,19 @@ pub fn write(graph: &ExportGraph) -> String {
     out.push_str("  <graph id=\"cloudatlas\" edgedefault=\"directed\">\n");
     for node in &graph.nodes {
         let _ = writeln!(out, "    <node id=\"{}\">", escape(&node.id));
-        let _ = writeln!(
-            out,
-            "      <data key=\"label\">{}</data>",
-            escape(&node.label)
-        );
-        let _ = writeln!(
-            out,
-            "      <data key=\"kind\">{}</data>",
-            escape(&node.kind)
-        );
-        let _ = writeln!(
-            out,
-            "      <data key=\"category\">{}</data>",
-            escape(&node.category)
-        );
-        let _ = writeln!(out, "      <data key=\"mentions\">{}</data>", node.mentions);
+        data(&mut out, "label", escape(&node.label));
+        data(&mut out, "kind", escape(&node.kind));
+        data(&mut out, "category", escape(&node.category));
+        data(&mut out, "mentions", node.mentions);
         if let Some([x, y]) = node.pos {
-            let _ = writeln!(out, "      <data key=\"x\">{}</data>", num(x));
-            let _ = writeln!(out, "      <data key=\"y\">{}</data>", num(y));
+            data(&mut out, "x", num(x));
+            data(&mut out, "y", num(y));
         }
         let c = node.colour;
-        let _ = writeln!(out, "      <data key=\"r\">{}</data>", c.r);
-        let _ = writeln!(out, "      <data key=\"g\">{}</data>", c.g);
-        let _ = writeln!(out, "      <data key=\"b\">{}</data>", c.b);
-        let _ = writeln!(out, "      <data key=\"size\">{}</data>", num(node.size));
+        data(&mut out, "r", c.r);
+        data(&mut out, "g", c.g);
+        data(&mut out, "b", c.b);
+        data(&mut out, "size", num(node.size));
         out.push_str("    </node>\n");
     }
     for (ix, edge) in graph.edges.iter().enumerate() {
@@ -82,25 +70,18 @@ pub fn write(graph: &ExportGraph) -> String {
             escape(&edge.source),
             escape(&edge.target)
         );
-        let _ = writeln!(
-            out,
-            "      <data key=\"edge_kind\">{}</data>",
-            escape(&edge.kind)
-        );
-        let _ = writeln!(
-            out,
-            "      <data key=\"weight\">{}</data>",
-            num(edge.weight)
-        );
-        let _ = writeln!(
-            out,
-            "      <data key=\"symmetric\">{}</data>",
-            !edge.directed
-        );
+        data(&mut out, "edge_kind", escape(&edge.kind));
+        data(&mut out, "weight", num(edge.weight));
+        data(&mut out, "symmetric", !edge.directed);
         out.push_str("    </edge>\n");
     }
     out.push_str("  </graph>\n</graphml>\n");
     out
+}
+
+/// One `<data key="…">value</data>` line of a node or an edge.
+fn data(out: &mut String, key: &str, value: impl std::fmt::Display) {
+    let _ = writeln!(out, "      <data key=\"{key}\">{value}</data>");
 }
 
 #[cfg(test)]
