@@ -123,7 +123,7 @@ pub fn load(path: &Path) -> Result<Loaded, StudyError> {
 
 /// [`load`] with the time used to name a file set aside.
 pub fn load_at(path: &Path, now: Timestamp) -> Result<Loaded, StudyError> {
-    remove_stale_temp_files(path);
+    crate::util::remove_stale_temps(path);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Loaded::default()),
@@ -181,35 +181,6 @@ pub fn load_at(path: &Path, now: Timestamp) -> Result<Loaded, StudyError> {
                     reason,
                 }],
             })
-        }
-    }
-}
-
-/// Age after which a temporary file left by an interrupted save is removed.
-const STALE_TEMP_SECS: u64 = 600;
-
-/// Removes temporary files (`.study.ron.tmp-PID`) that a save killed mid-write left behind,
-/// once they are old enough that no running save can still own them. Best effort.
-fn remove_stale_temp_files(path: &Path) {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return;
-    };
-    let prefix = format!(".{}.tmp-", name.to_string_lossy());
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if !entry.file_name().to_string_lossy().starts_with(&prefix) {
-            continue;
-        }
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age.as_secs() >= STALE_TEMP_SECS);
-        if old {
-            let _ = std::fs::remove_file(entry.path());
         }
     }
 }
