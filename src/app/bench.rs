@@ -42,7 +42,7 @@ pub struct BenchReport {
 /// Runs the measurement.
 pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
     let ctx = egui::Context::default();
-    let store = StateStore { file: None };
+    let store = StateStore::none();
     let is_json = options
         .input
         .extension()

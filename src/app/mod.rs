@@ -166,6 +166,8 @@ pub struct Explorer {
     pub saved: SavedState,
     state_dirty: bool,
     last_save: Instant,
+    /// The message of the last failed state save, while saves fail.
+    state_save_error: Option<String>,
     pub source: Source,
     pub collection: Option<Collection>,
     job: Option<CompileJob>,
@@ -212,7 +214,7 @@ impl Explorer {
             background,
             layout,
             watch,
-            store,
+            mut store,
         } = options;
         let (saved, message) = store.load();
         let repaint_ctx = ctx.clone();
@@ -237,6 +239,7 @@ impl Explorer {
             saved,
             state_dirty: false,
             last_save: Instant::now(),
+            state_save_error: None,
             source: source.clone(),
             collection: None,
             job: None,
@@ -486,12 +489,7 @@ impl Explorer {
             }
         }
         self.poll_layout();
-        if let Some(err) = self.study.take_save_error() {
-            let message = format!("Weak topics could not be saved: {err}");
-            if !self.messages.contains(&message) {
-                self.messages.push(message);
-            }
-        }
+        self.poll_study_saver();
         if self.state_dirty {
             let every = Duration::from_secs(2);
             if self.last_save.elapsed() >= every {
@@ -558,13 +556,24 @@ impl Explorer {
                 .collect();
             entry.panes.clone_from(&self.panes.open);
         }
-        if let Err(err) = self.store.save(&self.saved) {
-            log::warn!("{err}");
-            if !self.messages.contains(&err) {
-                self.messages.push(err);
+        match self.store.save(&self.saved) {
+            Ok(()) => {
+                self.state_dirty = false;
+                if let Some(err) = self.state_save_error.take() {
+                    self.messages.retain(|m| *m != err);
+                    self.messages.push("The map state is saved again.".to_owned());
+                }
+            }
+            Err(err) => {
+                log::warn!("{err}");
+                // Still dirty: tried again every two seconds until it works.
+                self.state_dirty = true;
+                if !self.messages.contains(&err) {
+                    self.messages.push(err.clone());
+                }
+                self.state_save_error = Some(err);
             }
         }
-        self.state_dirty = false;
         self.last_save = Instant::now();
     }
 

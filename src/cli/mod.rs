@@ -5,6 +5,7 @@ mod bench_ui;
 mod compile;
 mod export;
 mod layout;
+mod save_loop;
 mod search;
 mod weak;
 
@@ -41,6 +42,9 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Measure the explorer's frame cost headless (the real UI, no window, no GPU).
     BenchUi(bench_ui::BenchUiArgs),
+    /// Save in a loop, acknowledging each save (the child of the kill -9 tests).
+    #[command(hide = true)]
+    SaveLoop(save_loop::SaveLoopArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
@@ -52,5 +56,6 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Export(args) => export::run(&args),
         Command::Search(args) => search::run(&args),
         Command::BenchUi(args) => bench_ui::run(&args),
+        Command::SaveLoop(args) => save_loop::run(&args),
     }
 }
