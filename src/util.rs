@@ -125,10 +125,7 @@ pub fn remove_stale_temps(path: &Path) -> usize {
         let Some(rest) = name.strip_prefix(&prefix) else {
             continue;
         };
-        let pid = rest
-            .split('-')
-            .next()
-            .and_then(|p| p.parse::<u32>().ok());
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
         let dead = pid.and_then(process_alive) == Some(false);
         let old = entry
             .metadata()
@@ -303,11 +300,17 @@ mod tests {
             assert_eq!(err.raw_os_error(), Some(errno), "{stage:?}");
             assert_eq!(std::fs::read(&path).unwrap(), b"saved before", "{stage:?}");
             // No temporary file left behind.
-            assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "{stage:?}");
+            assert_eq!(
+                std::fs::read_dir(dir.path()).unwrap().count(),
+                1,
+                "{stage:?}"
+            );
             drop(guard);
         }
-        assert!(explain_write_error(&std::io::Error::from_raw_os_error(fault::ENOSPC))
-            .starts_with("the disk is full"));
+        assert!(
+            explain_write_error(&std::io::Error::from_raw_os_error(fault::ENOSPC))
+                .starts_with("the disk is full")
+        );
         write_atomic(&path, b"after").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"after");
     }
@@ -318,7 +321,9 @@ mod tests {
         let path = dir.path().join("state.ron");
         // A pid far above any pid_max: not running.
         let dead = dir.path().join(".state.ron.tmp-4294967290-0");
-        let mine = dir.path().join(format!(".state.ron.tmp-{}-7", std::process::id()));
+        let mine = dir
+            .path()
+            .join(format!(".state.ron.tmp-{}-7", std::process::id()));
         let other_file = dir.path().join(".other.ron.tmp-4294967290-0");
         for p in [&dead, &mine, &other_file] {
             std::fs::write(p, "x").unwrap();

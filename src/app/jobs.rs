@@ -169,25 +169,42 @@ pub struct NotesWatcher {
 }
 
 impl NotesWatcher {
-    /// Watches `path` (recursively for a folder).
+    /// Watches `path`: a folder recursively, and in any case the folder above it for `path`
+    /// itself, so that a file replaced by an editor's save-by-rename, or deleted and created
+    /// again, is still seen (a watch on the file alone dies with the file it was put on).
     pub fn new(path: &Path, wake: Arc<dyn Fn() + Send + Sync>) -> notify::Result<Self> {
         use notify::Watcher as _;
         let changed = Arc::new(AtomicBool::new(false));
         let flag = changed.clone();
+        let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let is_dir = target.is_dir();
+        let parent = target.parent().map(Path::to_path_buf);
+        let watched = target.clone();
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
                 let Ok(event) = event else { return };
-                if matches!(
+                let relevant = matches!(
                     event.kind,
                     notify::EventKind::Create(_)
                         | notify::EventKind::Modify(_)
                         | notify::EventKind::Remove(_)
-                ) {
+                ) && (event.paths.is_empty()
+                    || event.paths.iter().any(|p| p.starts_with(&watched)));
+                if relevant {
                     flag.store(true, Ordering::Release);
                     wake();
                 }
             })?;
-        watcher.watch(path, notify::RecursiveMode::Recursive)?;
+        if is_dir {
+            watcher.watch(&target, notify::RecursiveMode::Recursive)?;
+        }
+        match &parent {
+            Some(parent) if parent.is_dir() => {
+                watcher.watch(parent, notify::RecursiveMode::NonRecursive)?;
+            }
+            _ if !is_dir => watcher.watch(&target, notify::RecursiveMode::NonRecursive)?,
+            _ => {}
+        }
         Ok(Self {
             changed,
             _watcher: watcher,

@@ -281,6 +281,9 @@ impl Explorer {
                 Ok(loaded) => app.install(Collection::new(source, loaded)),
                 Err(err) => app.load_error = Some(err),
             }
+            // Headless with `watch`: the watcher starts now (the window starts it after its
+            // first background compile).
+            app.watch_source();
         }
         app
     }
@@ -430,7 +433,11 @@ impl Explorer {
             self.job = None;
             match result {
                 Ok(loaded) => {
-                    let first = self.collection.is_none() || self.source != source;
+                    // Watch again after a failed load too: the notes folder may have been
+                    // deleted (its recursive watch went with it) and created again.
+                    let first = self.collection.is_none()
+                        || self.source != source
+                        || self.load_error.is_some();
                     self.source = source.clone();
                     self.install(Collection::new(source, loaded));
                     if first {
@@ -561,7 +568,8 @@ impl Explorer {
                 self.state_dirty = false;
                 if let Some(err) = self.state_save_error.take() {
                     self.messages.retain(|m| *m != err);
-                    self.messages.push("The map state is saved again.".to_owned());
+                    self.messages
+                        .push("The map state is saved again.".to_owned());
                 }
             }
             Err(err) => {

@@ -97,7 +97,8 @@ impl Explorer {
         }
         if saver.failing().is_some() {
             // The saver retries on its own thread: look again soon.
-            self.ctx.request_repaint_after(std::time::Duration::from_secs(1));
+            self.ctx
+                .request_repaint_after(std::time::Duration::from_secs(1));
         }
     }
 

@@ -74,7 +74,12 @@ fn study_loop(count: u64) -> anyhow::Result<i32> {
             label: "Save loop".to_owned(),
             ..MarkTarget::default()
         };
-        store.mark(target, Level::Weak, "reviewed by the crash test", Timestamp(BASE_TIME));
+        store.mark(
+            target,
+            Level::Weak,
+            "reviewed by the crash test",
+            Timestamp(BASE_TIME),
+        );
     }
     let mut seq = store.get(LOOP_ID).map_or(0, |m| m.reviews.len() as u64);
     let scheduler = Scheduler::new()?;

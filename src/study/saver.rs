@@ -100,10 +100,7 @@ impl Saver {
     /// everything is on disk.
     pub fn flush(&self) -> bool {
         let mut state = self.shared.lock();
-        while state.writing
-            || state.fresh
-            || (state.pending.is_some() && state.failing.is_none())
-        {
+        while state.writing || state.fresh || (state.pending.is_some() && state.failing.is_none()) {
             state = self
                 .shared
                 .changed
@@ -302,8 +299,15 @@ mod tests {
         assert!(error.starts_with("the disk is full"), "{error}");
         saver.save(store_with(6));
         assert!(!saver.flush());
-        assert!(saver.take_error().is_none(), "the same failure is reported once");
-        assert_eq!(std::fs::read(&path).unwrap(), before, "the saved file is untouched");
+        assert!(
+            saver.take_error().is_none(),
+            "the same failure is reported once"
+        );
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "the saved file is untouched"
+        );
         assert!(saver.failing().is_some());
         drop(full);
 
