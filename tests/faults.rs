@@ -937,20 +937,66 @@ fn notes_edited_renamed_and_deleted_while_running_orphan_and_reattach_weak_topic
 
     // The whole notes folder deleted: the map stays, the load error is shown, nothing is lost.
     let kept = notes.path().to_path_buf();
-    let moved = kept.with_extension("away");
-    std::fs::rename(&kept, &moved).unwrap();
+    std::fs::remove_dir_all(&kept).unwrap();
     wait_for(&mut h, "the folder going away", |app| {
         app.load_error.is_some()
     });
     assert!(h.state().collection.is_some());
     assert_eq!(h.state().study.store.marks.len(), 3);
-    std::fs::rename(&moved, &kept).unwrap();
-    std::fs::write(&lambda_md, "# Functions\n\nAWS Lambda again.\n").unwrap();
+    // Created again as a new folder: seen (the old watch died with the old folder).
+    std::fs::create_dir(&kept).unwrap();
+    notes.create(
+        "storage.md",
+        "# Buckets\n\nAmazon S3 keeps objects in buckets.\n",
+    );
+    notes.create("serverless.md", "# Functions\n\nAWS Lambda again.\n");
     wait_for(&mut h, "the folder coming back", |app| {
-        app.load_error.is_none() && orphaned(app, "lambda") == Some(false)
+        app.load_error.is_none()
+            && orphaned(app, "lambda") == Some(false)
+            && orphaned(app, "s3") == Some(false)
+    });
+    // And watched again: an edit inside the new folder is seen.
+    std::fs::write(&lambda_md, "# Functions\n\nNothing about that service.\n").unwrap();
+    wait_for(&mut h, "an edit in the new folder", |app| {
+        orphaned(app, "lambda") == Some(true)
+    });
+    std::fs::write(&lambda_md, "# Functions\n\nAWS Lambda, back.\n").unwrap();
+    wait_for(&mut h, "the last edit", |app| {
+        orphaned(app, "lambda") == Some(false)
     });
     assert!(h.state().study.flush());
     let on_disk = storage::load(&study_file).unwrap().store;
     assert!(on_disk.get("lambda").unwrap().orphaned_since.is_none());
     assert_eq!(on_disk.marks.len(), 3);
+}
+
+/// A single notes file saved the way editors do (a temporary file renamed over it), twice: both
+/// saves are seen (a watch on the file alone dies with the first replaced file).
+#[test]
+fn a_notes_file_replaced_by_rename_is_still_watched() {
+    let notes = Dir::new();
+    let file = notes.create("notes.txt", NOTES);
+    let data = Dir::new();
+    let mut h = open_app(&file, data.path(), true);
+    mark(&mut h, "lambda");
+    let save_as_editor = |text: &str| {
+        let tmp = notes.path().join(".notes.txt.tmp");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &file).unwrap();
+    };
+    save_as_editor("Storage\n  Amazon S3 keeps objects in buckets.\n");
+    wait_for(&mut h, "the first save", |app| {
+        orphaned(app, "lambda") == Some(true)
+    });
+    save_as_editor(NOTES);
+    wait_for(&mut h, "the second save", |app| {
+        orphaned(app, "lambda") == Some(false)
+    });
+    std::fs::remove_file(&file).unwrap();
+    wait_for(&mut h, "the delete", |app| app.load_error.is_some());
+    save_as_editor(NOTES);
+    wait_for(&mut h, "the file coming back", |app| {
+        app.load_error.is_none()
+    });
+    assert_eq!(orphaned(h.state(), "lambda"), Some(false));
 }

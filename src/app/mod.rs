@@ -444,7 +444,12 @@ impl Explorer {
                         self.watch_source();
                     }
                 }
-                Err(err) => self.load_error = Some(err),
+                Err(err) => {
+                    self.load_error = Some(err);
+                    // The notes (or their folder) may be gone and come back as new files: watch
+                    // what is there now.
+                    self.watch_source();
+                }
             }
         }
         if let Some(w) = &self.watcher
