@@ -527,8 +527,43 @@ fn real_tiny_tmpfs_and_read_only_bind_mount() {
         let loaded = storage::load(&study_file).unwrap().store;
         assert_eq!(loaded.get("s3").unwrap().level, Level::Shaky);
         eprintln!("read-only bind mount: reported, everything written once writable again");
+
+        // The search index cache on a read-only mount: a good index is reopened as it is; a
+        // damaged one cannot be replaced, so the index is built in memory, with a message.
+        let (_notes, compiled) = notes_for_search();
+        let expected = results(&SearchIndex::build(&compiled).unwrap());
+        let cache = mnt.path().join("cache");
+        let c = cache.to_str().unwrap().to_owned();
+        let dir = SearchIndex::open_or_build(&compiled, &cache).unwrap().dir;
+        run(&["mount", "--bind", &c, &c]);
+        run(&["mount", "-o", "remount,ro,bind", &c]);
+        // Opened indexes map their files: drop them before unmounting.
+        let reopened = SearchIndex::open_or_build(&compiled, &cache)
+            .map(|o| (o.status.clone(), results(&o.index)));
+        run(&["umount", &c]);
+        let (status, got) = reopened.unwrap();
+        assert_eq!(status, CacheStatus::Reopened);
+        assert_eq!(got, expected);
+        let victim = data_files(&dir)[0].clone();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&victim)
+            .unwrap()
+            .set_len(3)
+            .unwrap();
+        run(&["mount", "--bind", &c, &c]);
+        run(&["mount", "-o", "remount,ro,bind", &c]);
+        let fallback = SearchIndex::open_or_build(&compiled, &cache)
+            .map(|o| (o.status.clone(), results(&o.index)));
+        run(&["umount", &c]);
+        let (status, got) = fallback.unwrap();
+        assert_eq!(got, expected);
+        let CacheStatus::InMemory { reason } = &status else {
+            panic!("{status:?}");
+        };
+        eprintln!("read-only cache with a damaged index: in memory ({reason})");
     });
-    let _ = Command::new("umount").arg(mnt.path()).status();
+    let _ = Command::new("umount").arg("-R").arg(mnt.path()).status();
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }

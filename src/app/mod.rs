@@ -579,8 +579,9 @@ impl Explorer {
             }
             Err(err) => {
                 log::warn!("{err}");
-                // Still dirty: tried again every two seconds until it works.
-                self.state_dirty = true;
+                // Still dirty: tried again every two seconds until it works (unless saving is
+                // off because the file on disk could not be read).
+                self.state_dirty = !self.store.is_blocked();
                 if !self.messages.contains(&err) {
                     self.messages.push(err.clone());
                 }

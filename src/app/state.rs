@@ -118,6 +118,11 @@ impl StateStore {
         }
     }
 
+    /// Whether saving is switched off because the file on disk could not be read.
+    pub fn is_blocked(&self) -> bool {
+        self.blocked.is_some()
+    }
+
     /// Loads the state. The message says what went wrong (the state is then the clean default).
     pub fn load(&mut self) -> (SavedState, Option<String>) {
         let Some(file) = &self.file else {
