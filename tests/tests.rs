@@ -5,6 +5,8 @@ mod app;
 mod compile;
 mod export;
 mod extract;
+mod fuzz;
+mod hostile;
 mod layout;
 mod notes;
 mod search;

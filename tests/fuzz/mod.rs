@@ -1,0 +1,107 @@
+//! The fuzz targets' checks (`checks`, shared with `fuzz/fuzz_targets/`) run on our fixtures and
+//! on every input the fuzzer found (`tests/fixtures/fuzz/<target>/`), plus a named test for each
+//! crash that was fixed. See README "Fuzzing" and RELIABILITY.md.
+
+#[allow(dead_code)]
+pub mod checks;
+
+use std::path::{Path, PathBuf};
+
+use cloudatlas::notes::{NoteFormat, parse_note};
+use cloudatlas::search::query;
+
+use self::checks::{check_note, check_query, check_study_bytes};
+
+/// The files of `tests/fixtures/fuzz/<target>/`, sorted.
+fn fixtures(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fuzz")
+        .join(target);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect()
+}
+
+/// What the plain-text and Markdown fuzz targets do with one input.
+fn parse_checked(format: NoteFormat, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let note = parse_note("notes/n", format, text, &mut Vec::new());
+    if let Err(problem) = check_note(&note) {
+        panic!(
+            "{format:?}: {problem}\n{:?}",
+            String::from_utf8_lossy(bytes)
+        );
+    }
+}
+
+/// What the query fuzz target does with one input (the search part is in `hostile`).
+fn query_checked(bytes: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let parsed = query::parse(text);
+        check_query(text, &parsed).unwrap_or_else(|p| panic!("{text:?}: {p}"));
+    }
+}
+
+#[test]
+fn the_built_in_notes_pass_the_parser_checks() {
+    let loaded = cloudatlas::notes::load_builtin();
+    assert!(!loaded.notes.is_empty());
+    for note in &loaded.notes {
+        check_note(note).unwrap_or_else(|p| panic!("{}: {p}", note.file));
+        // Both parsers on each text, whatever its format.
+        parse_checked(NoteFormat::Plain, note.text.as_bytes());
+        parse_checked(NoteFormat::Markdown, note.text.as_bytes());
+    }
+}
+
+#[test]
+fn inputs_the_fuzzer_found_pass_the_checks() {
+    for (_, bytes) in fixtures("plain_outline") {
+        parse_checked(NoteFormat::Plain, &bytes);
+    }
+    for (_, bytes) in fixtures("markdown") {
+        parse_checked(NoteFormat::Markdown, &bytes);
+    }
+    for (_, bytes) in fixtures("query") {
+        query_checked(&bytes);
+    }
+    for (path, bytes) in fixtures("study_file") {
+        check_study_bytes(&bytes).unwrap_or_else(|p| panic!("{}: {p}", path.display()));
+    }
+}
+
+#[test]
+fn a_saved_study_file_round_trips_through_the_check() {
+    use cloudatlas::study::{MarkTarget, Rating, Scheduler, Store, TargetKind, Timestamp};
+    let mut store = Store::new();
+    let now = Timestamp(1_795_979_672);
+    let target = MarkTarget {
+        id: "codedeploy".to_owned(),
+        kind: TargetKind::Entity,
+        label: "AWS CodeDeploy".to_owned(),
+        category: "CI/CD".to_owned(),
+        sources: Vec::new(),
+    };
+    store.mark(
+        target,
+        cloudatlas::study::Level::Weak,
+        "hooks \"order\"\n\tand ü",
+        now,
+    );
+    let scheduler = Scheduler::new().unwrap();
+    scheduler
+        .review_in(&mut store, "codedeploy", Rating::Good, now)
+        .unwrap();
+    let text = cloudatlas::study::storage::to_ron(&store).unwrap();
+    let back = check_study_bytes(text.as_bytes()).unwrap().unwrap();
+    assert_eq!(back, store);
+}
