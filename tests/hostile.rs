@@ -405,9 +405,8 @@ fn links_open_only_web_pages_and_files_inside_the_notes_folder() {
         symlink(notes.path().join("run.sh"), notes.path().join("script.md")).unwrap();
         symlink(notes.path().join("ec2.md"), notes.path().join("alias.md")).unwrap();
     }
-    let folder = Folder::new(Some(notes.path()));
-    let root = folder.root.clone().unwrap();
-    let open = |note: &str, target: &str| link_target(&folder, note, target);
+    let root = notes.path().canonicalize().unwrap();
+    let open = |note: &str, target: &str| link_target(Some(notes.path()), note, target);
     let file = |rel: &str| Ok(LinkTarget::File(root.join(rel)));
 
     // Allowed.
@@ -541,15 +540,14 @@ fn links_open_only_web_pages_and_files_inside_the_notes_folder() {
         );
     }
     // A single notes file: its folder is the notes folder.
-    let single = Folder::new(Some(&notes.path().join("ec2.md")));
+    let single = notes.path().join("ec2.md");
     assert_eq!(
-        link_target(&single, "ec2.md", "sub/lambda.md"),
+        link_target(Some(&single), "ec2.md", "sub/lambda.md"),
         Ok(LinkTarget::File(root.join("sub/lambda.md")))
     );
     // The built-in notes have no folder: web links only.
-    let builtin = Folder::new(None);
     assert!(matches!(
-        link_target(&builtin, "a.md", "ec2.md"),
+        link_target(None, "a.md", "ec2.md"),
         Err(LinkError::NoFolder(_))
     ));
 }

@@ -10,9 +10,9 @@
 //! `\`), links to files outside the folder through a symlink, and other kinds of file (HTML,
 //! scripts, `.desktop` files, SVG: the desktop could run them).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::images::{Folder, is_absolute, percent_decode};
+use super::images::{is_absolute, percent_decode};
 use super::resolve::{folder_of, join};
 
 /// A link found in the text of a note.
@@ -67,9 +67,15 @@ pub const OPENABLE_EXTENSIONS: &[&str] = &[
     "tiff", "ico",
 ];
 
-/// Decides what a click on the link `target`, written in the note `note` (vault-relative path),
-/// may open. The only place that decides it; the window calls it again at the click.
-pub fn link_target(folder: &Folder, note: &str, target: &str) -> Result<LinkTarget, LinkError> {
+/// Decides what a click on the link `target`, written in the note `note` (path relative to the
+/// notes folder), may open. `notes_root` is what the notes were loaded from: a folder, or a single
+/// notes file whose folder is then the notes folder; `None` for the built-in notes. The only place
+/// that decides it: the window calls it when the link is clicked, never before.
+pub fn link_target(
+    notes_root: Option<&Path>,
+    note: &str,
+    target: &str,
+) -> Result<LinkTarget, LinkError> {
     let target = target.trim();
     let target = target
         .strip_prefix('<')
@@ -113,7 +119,7 @@ pub fn link_target(folder: &Folder, note: &str, target: &str) -> Result<LinkTarg
     let Some(rel) = join(folder_of(note), &path) else {
         return Err(LinkError::LeavesFolder(target.to_owned()));
     };
-    let Some(root) = &folder.root else {
+    let Some(root) = notes_root.and_then(notes_folder) else {
         return Err(LinkError::NoFolder(target.to_owned()));
     };
     let extension = rel
@@ -128,7 +134,7 @@ pub fn link_target(folder: &Folder, note: &str, target: &str) -> Result<LinkTarg
         .join(&rel)
         .canonicalize()
         .map_err(|_| LinkError::NotFound(target.to_owned()))?;
-    if !canonical.starts_with(root) {
+    if !canonical.starts_with(&root) {
         return Err(LinkError::SymlinkOut(target.to_owned()));
     }
     // The file the symlink names must be an openable kind too.
@@ -140,6 +146,12 @@ pub fn link_target(folder: &Folder, note: &str, target: &str) -> Result<LinkTarg
         return Err(LinkError::Kind(target.to_owned()));
     }
     Ok(LinkTarget::File(canonical))
+}
+
+/// The canonical notes folder of a load root (the folder a single notes file is in).
+fn notes_folder(root: &Path) -> Option<PathBuf> {
+    let dir = if root.is_file() { root.parent()? } else { root };
+    dir.canonicalize().ok()
 }
 
 /// The scheme of a URL (`https` in `https://…`): letters, digits, `+`, `-`, `.` before a `:`,
@@ -331,8 +343,7 @@ mod tests {
 
     #[test]
     fn web_links_and_refused_schemes_need_no_folder() {
-        let none = Folder::new(None);
-        let web = |t: &str| link_target(&none, "a.md", t);
+        let web = |t: &str| link_target(None, "a.md", t);
         assert_eq!(
             web("https://aws.amazon.com/codedeploy/"),
             Ok(LinkTarget::Web(
