@@ -12,14 +12,24 @@ mod checks;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data).into_owned();
     let mut warnings = Vec::new();
-    let note = parse_note("vault/topic.md", NoteFormat::Markdown, text.clone(), &mut warnings);
+    let note = parse_note(
+        "vault/topic.md",
+        NoteFormat::Markdown,
+        text.clone(),
+        &mut warnings,
+    );
     if let Err(problem) = checks::check_note(&note) {
         panic!("{problem}");
     }
     for w in &warnings {
         assert_eq!(w.file, "vault/topic.md", "warning about another file: {w}");
     }
-    let again = parse_note("vault/topic.md", NoteFormat::Markdown, text, &mut Vec::new());
+    let again = parse_note(
+        "vault/topic.md",
+        NoteFormat::Markdown,
+        text,
+        &mut Vec::new(),
+    );
     assert_eq!(note.sections, again.sections, "parsing twice differs");
     assert_eq!(note.links, again.links, "parsing twice differs");
     assert_eq!(note.tags, again.tags, "parsing twice differs");

@@ -12,10 +12,20 @@ mod checks;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data).into_owned();
     let mut warnings = Vec::new();
-    let note = parse_note("notes/outline.txt", NoteFormat::Plain, text.clone(), &mut warnings);
+    let note = parse_note(
+        "notes/outline.txt",
+        NoteFormat::Plain,
+        text.clone(),
+        &mut warnings,
+    );
     if let Err(problem) = checks::check_note(&note) {
         panic!("{problem}");
     }
-    let again = parse_note("notes/outline.txt", NoteFormat::Plain, text, &mut Vec::new());
+    let again = parse_note(
+        "notes/outline.txt",
+        NoteFormat::Plain,
+        text,
+        &mut Vec::new(),
+    );
     assert_eq!(note.sections, again.sections, "parsing twice differs");
 });
