@@ -105,3 +105,39 @@ fn a_saved_study_file_round_trips_through_the_check() {
     let back = check_study_bytes(text.as_bytes()).unwrap().unwrap();
     assert_eq!(back, store);
 }
+
+/// Numbers a hand-edited study file can hold that the scheduler and the date display cannot use:
+/// `NaN`/`inf` memory (dropped, history kept), extreme timestamps (day arithmetic saturates), a
+/// mark filed under another id. Checked before the fuzzer ran, by reading the loader.
+#[test]
+fn study_files_with_unusable_numbers_load_repaired() {
+    use cloudatlas::study::{Rating, Scheduler, Timestamp};
+    let text = r#"(version: 1, marks: {
+        "a": (id: "a", memory: Some((stability: NaN, difficulty: inf)), due: -9223372036854775808,
+              created: 9223372036854775807,
+              reviews: [(at: -9223372036854775808, rating: good, elapsed_days: 4294967295,
+                         interval_days: -inf, memory: (stability: NaN, difficulty: 5.0),
+                         level: weak)]),
+        "b": (id: "not-b", memory: Some((stability: 1e38, difficulty: -1e38))),
+    })"#;
+    let store = check_study_bytes(text.as_bytes()).unwrap().unwrap();
+    let a = &store.marks["a"];
+    assert_eq!(a.memory, None, "a NaN memory is dropped");
+    assert_eq!(a.reviews.len(), 1, "the history is kept");
+    assert_eq!(a.reviews[0].interval_days, 0.0);
+    assert_eq!(store.marks["b"].id, "b");
+    let now = Timestamp(1_795_979_672);
+    let scheduler = Scheduler::new().unwrap();
+    for mark in store.marks.values() {
+        let _ = mark.due.days_since(now);
+        let _ = now.days_since(mark.created);
+        let _ = mark.created.display_string();
+        let _ = scheduler.preview(mark, now);
+        let mut m = mark.clone();
+        if let Ok(outcome) = scheduler.review(&mut m, Rating::Again, now) {
+            assert!(outcome.entry.memory.stability.is_finite());
+        }
+    }
+    assert_eq!(Timestamp(i64::MAX).whole_days_since(Timestamp(i64::MIN)), u32::MAX);
+    assert!(Timestamp(i64::MIN).days_since(Timestamp(i64::MAX)) < 0.0);
+}
