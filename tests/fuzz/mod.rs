@@ -138,6 +138,9 @@ fn study_files_with_unusable_numbers_load_repaired() {
             assert!(outcome.entry.memory.stability.is_finite());
         }
     }
-    assert_eq!(Timestamp(i64::MAX).whole_days_since(Timestamp(i64::MIN)), u32::MAX);
+    assert_eq!(
+        Timestamp(i64::MAX).whole_days_since(Timestamp(i64::MIN)),
+        u32::MAX
+    );
     assert!(Timestamp(i64::MIN).days_since(Timestamp(i64::MAX)) < 0.0);
 }
