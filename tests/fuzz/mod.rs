@@ -144,3 +144,14 @@ fn study_files_with_unusable_numbers_load_repaired() {
     );
     assert!(Timestamp(i64::MIN).days_since(Timestamp(i64::MAX)) < 0.0);
 }
+
+/// Found by the `markdown` target in its first seconds: the text before the first heading and a
+/// heading with neither letters nor digits (`## ---`) both got the id `file#`.
+#[test]
+fn a_heading_without_letters_does_not_share_the_preamble_id() {
+    let text = "intro line\n\n## ---\nbody\n\n## ***\nmore\n";
+    let note = parse_note("n.md", NoteFormat::Markdown, text.to_owned(), &mut Vec::new());
+    check_note(&note).unwrap();
+    let ids: Vec<&str> = note.sections.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["n.md#", "n.md#~2", "n.md#~3"]);
+}
