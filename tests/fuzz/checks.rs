@@ -98,22 +98,26 @@ pub fn check_note(note: &Note) -> Result<(), String> {
         }
     }
     // Per level: no line in two sections; nesting: a section inside the one that encloses it.
-    for (k, s) in note.sections.iter().enumerate() {
-        for p in &note.sections[..k] {
-            let overlaps = s.line_start <= p.line_end;
-            if p.level == s.level && overlaps {
+    // Sections start in order, so only those still open at a section's first line can overlap it
+    // (at most one per level, as sections of one level never overlap).
+    let mut open: Vec<&cloudatlas::notes::Section> = Vec::new();
+    for s in &note.sections {
+        open.retain(|p| p.line_end >= s.line_start);
+        for p in &open {
+            if p.level == s.level {
                 return Err(format!(
                     "`{}` and `{}` (level {}) share lines",
                     p.id, s.id, s.level
                 ));
             }
-            if p.level >= 1 && p.level < s.level && overlaps && s.line_end > p.line_end {
+            if p.level >= 1 && p.level < s.level && s.line_end > p.line_end {
                 return Err(format!(
                     "`{}` ({}–{}) runs past its parent `{}` ({}–{})",
                     s.id, s.line_start, s.line_end, p.id, p.line_start, p.line_end
                 ));
             }
         }
+        open.push(s);
     }
     for link in &note.links {
         if link.line < 1 || link.line as usize > n {

@@ -150,8 +150,43 @@ fn study_files_with_unusable_numbers_load_repaired() {
 #[test]
 fn a_heading_without_letters_does_not_share_the_preamble_id() {
     let text = "intro line\n\n## ---\nbody\n\n## ***\nmore\n";
-    let note = parse_note("n.md", NoteFormat::Markdown, text.to_owned(), &mut Vec::new());
+    let note = parse_note(
+        "n.md",
+        NoteFormat::Markdown,
+        text.to_owned(),
+        &mut Vec::new(),
+    );
     check_note(&note).unwrap();
     let ids: Vec<&str> = note.sections.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["n.md#", "n.md#~2", "n.md#~3"]);
+}
+
+/// The checks themselves catch what they are meant to: sections moved out of the text, onto each
+/// other or past their parent, ids repeated.
+#[test]
+fn the_note_checks_catch_broken_sections() {
+    let text = "# A\none\n## B\ntwo\n# C\nthree\n";
+    let note = parse_note(
+        "n.md",
+        NoteFormat::Markdown,
+        text.to_owned(),
+        &mut Vec::new(),
+    );
+    check_note(&note).unwrap();
+    assert_eq!(note.sections.len(), 3);
+    let broken = |change: &dyn Fn(&mut cloudatlas::notes::Note)| {
+        let mut n = note.clone();
+        change(&mut n);
+        check_note(&n).unwrap_err()
+    };
+    assert!(broken(&|n| n.sections[2].line_end = 99).contains("outside"));
+    let end_at = |n: &mut cloudatlas::notes::Note, k: usize, line: u32| {
+        n.sections[k].line_end = line;
+        n.sections[k].byte_end = checks::line_spans(&n.text)[line as usize - 1].1;
+    };
+    assert!(broken(&|n| end_at(n, 0, 5)).contains("share lines"));
+    assert!(broken(&|n| end_at(n, 1, 5)).contains("runs past its parent"));
+    assert!(broken(&|n| n.sections[2].id = n.sections[0].id.clone()).contains("twice"));
+    assert!(broken(&|n| n.sections[1].byte_start += 1).contains("bytes"));
+    assert!(broken(&|n| n.sections.swap(1, 2)).contains("previous section"));
 }
