@@ -465,3 +465,63 @@ fn a_corrupt_study_file_is_set_aside_with_a_notice() {
         .any(|e| e.file_name().to_string_lossy().contains("corrupt"));
     assert!(aside, "the broken file was moved aside");
 }
+
+#[test]
+fn links_in_notes_open_only_on_a_click_and_only_inside_the_rules() {
+    let notes = Dir::new();
+    let data = Dir::new();
+    notes.create(
+        "storage.md",
+        "# Amazon S3\n\nBuckets hold objects. See [the S3 guide](https://docs.aws.amazon.com/s3/) \
+         and [my secrets](../secret.md), [a script](javascript:alert(1)).\n",
+    );
+    let mut h = open(notes.path(), data.path());
+    h.state_mut().run_command(Command::Select {
+        entity_id: "s3".to_owned(),
+        center: true,
+    });
+    h.run();
+    // Shown as links; nothing opened by showing them.
+    let opened = |h: &Harness<'static, Explorer>| {
+        h.output()
+            .platform_output
+            .commands
+            .iter()
+            .filter_map(|c| match c {
+                egui::OutputCommand::OpenUrl(u) => Some(u.url.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(opened(&h).is_empty());
+    assert!(h.state().messages.is_empty(), "{:?}", h.state().messages);
+    h.get_by_label("the S3 guide").click();
+    let mut urls = Vec::new();
+    for _ in 0..4 {
+        h.step();
+        urls.extend(opened(&h));
+    }
+    assert_eq!(urls, ["https://docs.aws.amazon.com/s3/"]);
+    h.run();
+    h.get_by_label("my secrets").click();
+    h.run();
+    assert!(
+        h.state()
+            .messages
+            .iter()
+            .any(|m| m.contains("leaves the notes folder")),
+        "{:?}",
+        h.state().messages
+    );
+    h.get_by_label("a script").click();
+    h.run();
+    assert!(
+        h.state()
+            .messages
+            .iter()
+            .any(|m| m.contains("only http and https links are opened")),
+        "{:?}",
+        h.state().messages
+    );
+    assert!(opened(&h).is_empty());
+}

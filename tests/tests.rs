@@ -6,6 +6,8 @@ mod compile;
 mod export;
 mod extract;
 mod faults;
+mod fuzz;
+mod hostile;
 mod layout;
 mod notes;
 mod search;

@@ -39,6 +39,10 @@ pub enum Command {
     ToggleTheme,
     /// Open a file at a line in the user's editor.
     OpenInEditor { file: PathBuf, line: u32 },
+    /// Open a link written in a note (`note`: its path in the notes folder), if
+    /// [`crate::vault::link_target`] allows it: a web page in the browser, a file inside the
+    /// notes folder with the desktop (notes in the editor).
+    OpenLink { note: String, target: String },
     /// Close the window.
     Quit,
     /// An intent of the weak-topics panel or the mark form.

@@ -744,6 +744,7 @@ impl Explorer {
                 self.state_dirty = true;
             }
             Command::OpenInEditor { file, line } => open_in_editor(&file, line, &mut self.messages),
+            Command::OpenLink { note, target } => self.open_link(&note, &target),
             Command::Quit => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::Study(intent) => self.run_study_intent(intent),
             Command::Review(intent) => self.run_review_intent(intent),
@@ -906,6 +907,33 @@ fn spiral(rank: usize) -> Pos2 {
     let r = 40.0 * (rank as f32 + 0.5).sqrt();
     let a = rank as f32 * 2.399_963;
     pos2(r * a.cos(), r * a.sin())
+}
+
+impl Explorer {
+    /// Opens a link of a note after [`crate::vault::link_target`] allowed it; says why not
+    /// otherwise.
+    fn open_link(&mut self, note: &str, target: &str) {
+        let root = self.collection.as_ref().and_then(|c| c.source.path());
+        match crate::vault::link_target(root, note, target) {
+            Ok(crate::vault::LinkTarget::Web(url)) => {
+                self.ctx.open_url(egui::OpenUrl::new_tab(url));
+            }
+            Ok(crate::vault::LinkTarget::File(path)) => {
+                let is_note = path.extension().is_some_and(|e| {
+                    ["md", "markdown", "txt"]
+                        .iter()
+                        .any(|n| e.eq_ignore_ascii_case(n))
+                });
+                if is_note {
+                    open_in_editor(&path, 1, &mut self.messages);
+                } else if let Err(err) = std::process::Command::new("xdg-open").arg(&path).spawn() {
+                    self.messages
+                        .push(format!("Could not open {} ({err})", path.display()));
+                }
+            }
+            Err(refused) => self.messages.push(format!("{note}: {refused}")),
+        }
+    }
 }
 
 /// Opens `file` at `line` in `$VISUAL`/`$EDITOR` (as `EDITOR +LINE FILE`), else with the desktop's

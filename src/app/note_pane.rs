@@ -383,6 +383,38 @@ fn section_ui(
                 }
             });
         }
+        links_ui(ui, &note.file, text, section.line_start, cmds);
+    });
+}
+
+/// The links written in a section (`[text](target)`, bare `https://` URLs), one clickable row
+/// each. Nothing is opened or fetched until a click, and then only what
+/// [`crate::vault::link_target`] allows (the window checks again when it runs the command).
+fn links_ui(ui: &mut Ui, file: &str, text: &str, line_start: u32, cmds: &mut Vec<Command>) {
+    let links = crate::vault::links::scan(text, line_start.saturating_sub(1));
+    if links.is_empty() {
+        return;
+    }
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Links:").weak().small());
+        for link in links {
+            let shown = if link.text.is_empty() {
+                &link.target
+            } else {
+                &link.text
+            };
+            if ui
+                .link(shown.as_str())
+                .on_hover_text(format!("{} (line {})", link.target, link.line))
+                .clicked()
+            {
+                cmds.push(Command::OpenLink {
+                    note: file.to_owned(),
+                    target: link.target.clone(),
+                });
+            }
+        }
     });
 }
 

@@ -11,10 +11,12 @@
 //! Nothing here fails: every problem is a [`Warning`] naming the file and line.
 
 mod images;
+pub mod links;
 mod placeholders;
 mod resolve;
 
 pub use self::images::{Folder, IMAGE_EXTENSIONS, ImageError, is_image};
+pub use self::links::{LinkError, LinkTarget, link_target};
 pub use self::placeholders::is_placeholder;
 pub use self::resolve::{NoteResolver, PathIndex};
 
