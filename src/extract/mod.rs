@@ -17,7 +17,7 @@ pub use self::relations::{Found, LineFacts, Unit};
 pub use self::topics::{is_topic_title, slug, topic_id};
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +27,8 @@ use crate::notes::{LoadedNotes, Note, Warning};
 /// A mention of an entity in a section.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
-    pub entity_id: String,
+    /// The entity's id, shared with every other mention of it (one allocation per entity).
+    pub entity_id: Arc<str>,
     /// 1-based line in the note.
     pub line: u32,
     /// Byte range in the note's text.
@@ -81,10 +82,10 @@ pub struct SectionFacts {
 impl SectionFacts {
     /// Distinct entity ids mentioned, sorted.
     pub fn entity_ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self.mentions.iter().map(|m| m.entity_id.clone()).collect();
-        ids.sort();
+        let mut ids: Vec<&str> = self.mentions.iter().map(|m| &*m.entity_id).collect();
+        ids.sort_unstable();
         ids.dedup();
-        ids
+        ids.into_iter().map(str::to_owned).collect()
     }
 }
 
@@ -105,6 +106,8 @@ pub struct Extractor<'c> {
     mentions: MentionMatcher,
     cues: CueMatcher,
     kinds: Vec<EntryKind>,
+    /// Per catalog entry, its id, shared by all [`Mention`]s of it.
+    ids: Vec<Arc<str>>,
 }
 
 impl<'c> Extractor<'c> {
@@ -113,11 +116,17 @@ impl<'c> Extractor<'c> {
         let mentions = MentionMatcher::new(catalog)?;
         let cues = CueMatcher::new()?;
         let kinds = catalog.entries.iter().map(|e| e.kind).collect();
+        let ids = catalog
+            .entries
+            .iter()
+            .map(|e| Arc::from(e.id.as_str()))
+            .collect();
         Ok(Self {
             catalog,
             mentions,
             cues,
             kinds,
+            ids,
         })
     }
 
@@ -269,7 +278,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
                 .and_then(|&(a, b)| units.get(a..b))
                 .unwrap_or(&[]);
             own = title_subject(line_text(first), heading_units, ex);
-            let mut residual = section.title.clone().into_bytes();
+            let mut residual = section.title.as_bytes().to_vec();
             for m in ex.mentions.find(&section.title, ex.catalog) {
                 for b in residual.get_mut(m.start..m.end).unwrap_or(&mut []) {
                     *b = b' ';
@@ -304,12 +313,12 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         let Some(si) = section_of_line.get(li).copied().flatten() else {
             continue;
         };
-        let Some(entry) = ex.catalog.entries.get(m.entry) else {
+        let Some(id) = ex.ids.get(m.entry) else {
             continue;
         };
         if let Some(sf) = facts.sections.get_mut(si) {
             sf.mentions.push(Mention {
-                entity_id: entry.id.clone(),
+                entity_id: Arc::clone(id),
                 line,
                 byte_start: m.start,
                 byte_end: m.end,
@@ -381,13 +390,23 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
     let catalog = ex.catalog;
     let mut counts: BTreeMap<usize, u32> = BTreeMap::new();
     let mut first_seen: BTreeMap<usize, Evidence> = BTreeMap::new();
-    for (note, facts) in notes.notes.iter().zip(&per_note) {
+    // One shared copy of each file name for all its evidence (the sections' copy when there is one).
+    let files: Vec<Arc<str>> = notes
+        .notes
+        .iter()
+        .map(|n| {
+            n.sections
+                .first()
+                .map_or_else(|| Arc::from(n.file.as_str()), |s| Arc::clone(&s.file))
+        })
+        .collect();
+    for (file, facts) in files.iter().zip(&per_note) {
         for (&entry, &n) in &facts.counts {
             *counts.entry(entry).or_default() += n;
         }
         for (&entry, &line) in &facts.first_line {
             first_seen.entry(entry).or_insert_with(|| Evidence {
-                file: note.file.clone(),
+                file: Arc::clone(file),
                 line,
             });
         }
@@ -417,7 +436,7 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
     let id_of = |entry: usize| catalog.entries.get(entry).map(|e| e.id.as_str());
     // Relations from the wording, one evidence per (pair, kind, line).
     let mut seen = std::collections::HashSet::new();
-    for (note, facts) in notes.notes.iter().zip(&per_note) {
+    for ((note, file), facts) in notes.notes.iter().zip(&files).zip(&per_note) {
         for f in &facts.found {
             if !seen.insert((note.file.as_str(), f.source, f.target, f.kind, f.line)) {
                 continue;
@@ -435,7 +454,7 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
                     kind: f.kind,
                     weight: f.weight,
                     evidence: vec![Evidence {
-                        file: note.file.clone(),
+                        file: Arc::clone(file),
                         line: f.line,
                     }],
                     from_catalog: false,
@@ -506,7 +525,7 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
         }
     }
     // Topics: one node per distinct title slug, part of its section's subject.
-    for (note, facts) in notes.notes.iter().zip(&per_note) {
+    for (file, facts) in files.iter().zip(&per_note) {
         for (id, label, parent, line) in &facts.topics {
             if id == "topic:" {
                 continue;
@@ -537,7 +556,7 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
                         kind: RelationKind::PartOf,
                         weight: 1.0,
                         evidence: vec![Evidence {
-                            file: note.file.clone(),
+                            file: Arc::clone(file),
                             line: *line,
                         }],
                         from_catalog: false,

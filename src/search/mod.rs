@@ -266,8 +266,8 @@ fn section_docs(compiled: &Compiled) -> Vec<SectionDoc> {
             kinds.extend(facts.markers.iter().map(|m| m.kind.as_str().to_owned()));
             SectionDoc {
                 id: section.id.clone(),
-                file: section.file.clone(),
-                title: section.title.clone(),
+                file: section.file.to_string(),
+                title: section.title.to_string(),
                 ancestors,
                 line_start: section.line_start,
                 line_end: section.line_end,
@@ -375,7 +375,7 @@ impl SearchIndex {
         let known_entities = compiled
             .sections
             .iter()
-            .flat_map(|f| f.mentions.iter().map(|m| m.entity_id.clone()))
+            .flat_map(|f| f.mentions.iter().map(|m| m.entity_id.to_string()))
             .collect();
         let index = SearchIndex {
             reader,
