@@ -9,6 +9,7 @@
 //! [`Explorer::run_command`] applies at the end of the frame.
 
 pub mod bench;
+pub mod soak;
 mod collection;
 mod command;
 mod jobs;
