@@ -262,13 +262,13 @@ impl FileDialogJob {
 
 /// A save dialog for an export, on its own thread (a blocking dialog must not stall the UI).
 pub struct SaveDialogJob {
-    pub format: crate::export::Format,
+    pub format: super::ExportKind,
     rx: Receiver<PickResult>,
 }
 
 impl SaveDialogJob {
     pub fn spawn(
-        format: crate::export::Format,
+        format: super::ExportKind,
         file_name: String,
         wake: Arc<dyn Fn() + Send + Sync>,
     ) -> std::io::Result<Self> {
@@ -278,7 +278,10 @@ impl SaveDialogJob {
             .spawn(move || {
                 let started = Instant::now();
                 let picked = rfd::FileDialog::new()
-                    .set_title("Export the graph")
+                    .set_title(match format {
+                        super::ExportKind::Graph(_) => "Export the graph",
+                        super::ExportKind::View(_) => "Export the map view",
+                    })
                     .set_file_name(&file_name)
                     .add_filter(format.as_str(), &[format.extension()])
                     .save_file();

@@ -103,7 +103,9 @@ fn vocabulary(app: &Explorer, cap: usize) -> Vec<String> {
         return all;
     }
     // An even spread over the sorted words keeps the result deterministic.
-    (0..cap).filter_map(|i| all.get(i * all.len() / cap).cloned()).collect()
+    (0..cap)
+        .filter_map(|i| all.get(i * all.len() / cap).cloned())
+        .collect()
 }
 
 /// Runs the soak; `on_sample` sees each sample as it is taken.
@@ -112,8 +114,10 @@ pub fn run(
     on_sample: &mut dyn FnMut(&SoakSample),
 ) -> anyhow::Result<SoakReport> {
     let ctx = egui::Context::default();
-    let app_options =
-        ExplorerOptions::headless(Source::Path(options.input.clone()), StateStore { file: None });
+    let app_options = ExplorerOptions::headless(
+        Source::Path(options.input.clone()),
+        StateStore { file: None },
+    );
     let mut app = Explorer::new(&ctx, app_options);
     if let Some(err) = &app.load_error {
         anyhow::bail!("{err}");
@@ -174,17 +178,14 @@ pub fn run(
         match base {
             None if f > 0 => base = Some(app.map.camera),
             Some(b) => {
-                if f % 45 == 0 {
+                if f.is_multiple_of(45) {
                     base = Some(app.map.camera);
                 }
                 app.map.camera = super::bench::pan_camera(b, f % 200);
             }
             None => {}
         }
-        let pointer = pos2(
-            20.0 + (f * 37 % 1360) as f32,
-            40.0 + (f * 53 % 820) as f32,
-        );
+        let pointer = pos2(20.0 + (f * 37 % 1360) as f32, 40.0 + (f * 53 % 820) as f32);
         let input = RawInput {
             screen_rect: Some(screen),
             time: Some(f as f64 / 60.0),
