@@ -294,7 +294,14 @@ impl Explorer {
     }
 
     fn start_compile(&mut self, source: Source) {
-        match CompileJob::spawn(source, self.wake.clone()) {
+        // The first load of a collection goes through the index cache (a second start reopens
+        // the index); recompiles after edits index in memory, which is faster than on disk.
+        let cache = self
+            .collection
+            .is_none()
+            .then(jobs::index_cache_root)
+            .flatten();
+        match CompileJob::spawn(source, self.wake.clone(), cache) {
             Ok(job) => self.job = Some(job),
             Err(err) => {
                 self.load_error = Some(format!("could not start the compile thread: {err}"))
