@@ -272,3 +272,18 @@ fn png_without_a_window_gives_up_with_a_message() {
         app.messages
     );
 }
+
+#[test]
+fn a_small_map_zoomed_out_still_draws_its_labels() {
+    // Fewer than 40 nodes below zoom 1.5 used to panic in the label budget (clamp(40, n)).
+    let notes = Dir::new();
+    let file = notes.create("notes.txt", NOTES);
+    let data = Dir::new();
+    let ctx = egui::Context::default();
+    let mut app = explorer(&ctx, &file, data.path());
+    frame(&ctx, &mut app, |_| {});
+    app.map.camera.zoom = 0.5;
+    let svg = export_svg(&ctx, &mut app, &data.path().join("small.svg"));
+    let (ids, texts) = svg_nodes_and_texts(&svg);
+    assert!(!ids.is_empty() && !texts.is_empty(), "{svg}");
+}

@@ -512,7 +512,9 @@ impl MapView {
                 ));
                 extras.push(Shape::circle_filled(head, 3.0, t.pin));
             }
-            if let Some(scene) = &mut self.scene {
+            // Discs in the cull margin are painted but clipped away: only visible ones go in.
+            let visible = Rect::from_center_size(p, Vec2::splat(2.0 * r + 12.0)).intersects(rect);
+            if let Some(scene) = self.scene.as_mut().filter(|_| visible) {
                 let rings = extras[extras_before..]
                     .iter()
                     .filter_map(|shape| match shape {
@@ -655,7 +657,9 @@ impl MapView {
         let budget = if self.camera.zoom >= 1.5 {
             model.nodes.len()
         } else {
-            ((self.camera.zoom * 200.0) as usize).clamp(40, model.nodes.len())
+            ((self.camera.zoom * 200.0) as usize)
+                .max(40)
+                .min(model.nodes.len())
         };
         let mut taken = 0;
         for &i in &model.by_importance {
