@@ -14,3 +14,4 @@ mod search;
 mod study;
 mod util;
 mod vault;
+mod view_export;

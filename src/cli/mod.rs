@@ -7,6 +7,7 @@ mod export;
 mod layout;
 mod save_loop;
 mod search;
+mod soak;
 mod weak;
 
 use std::path::PathBuf;
@@ -45,6 +46,8 @@ pub enum Command {
     /// Save in a loop, acknowledging each save (the child of the kill -9 tests).
     #[command(hide = true)]
     SaveLoop(save_loop::SaveLoopArgs),
+    /// Drive the explorer headless for a long time (search, open, pan) and sample its memory.
+    Soak(soak::SoakArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
@@ -57,5 +60,6 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Search(args) => search::run(&args),
         Command::BenchUi(args) => bench_ui::run(&args),
         Command::SaveLoop(args) => save_loop::run(&args),
+        Command::Soak(args) => soak::run(&args),
     }
 }
