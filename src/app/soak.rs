@@ -114,10 +114,8 @@ pub fn run(
     on_sample: &mut dyn FnMut(&SoakSample),
 ) -> anyhow::Result<SoakReport> {
     let ctx = egui::Context::default();
-    let app_options = ExplorerOptions::headless(
-        Source::Path(options.input.clone()),
-        StateStore { file: None },
-    );
+    let app_options =
+        ExplorerOptions::headless(Source::Path(options.input.clone()), StateStore::none());
     let mut app = Explorer::new(&ctx, app_options);
     if let Some(err) = &app.load_error {
         anyhow::bail!("{err}");

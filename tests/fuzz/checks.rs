@@ -52,7 +52,7 @@ pub fn check_note(note: &Note) -> Result<(), String> {
     let mut previous_start = 0;
     for (k, s) in note.sections.iter().enumerate() {
         let at = format!("section {k} `{}` ({}–{})", s.id, s.line_start, s.line_end);
-        if s.file != note.file {
+        if *s.file != *note.file {
             return Err(format!("{at}: file {} is not the note's", s.file));
         }
         if !s.id.starts_with(&format!("{}#", note.file)) {
