@@ -585,3 +585,41 @@ fn pictures_cannot_be_read_from_outside_the_notes_folder() {
         assert!(path.is_err(), "embed {target}: {path:?}");
     }
 }
+
+#[test]
+fn remote_pictures_and_links_are_never_fetched() {
+    let notes = Dir::new();
+    notes.create(
+        "web.md",
+        "# Web\n![diagram](https://example.invalid/d.png) <img src=\"http://example.invalid/x.gif\">\n\
+         [page](https://example.invalid/p)\n",
+    );
+    let compiled = cloudatlas::compile(notes.path()).unwrap();
+    // Not resolved, not warned about: remote pictures are skipped, links are only listed.
+    assert!(
+        compiled
+            .warnings
+            .iter()
+            .all(|w| !w.message.contains("example.invalid")),
+        "{:?}",
+        compiled.warnings
+    );
+    // Nothing in the build can fetch: no HTTP client crate is linked (the browser is only
+    // launched for a clicked link, through egui's `open_url`).
+    let lock =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock")).unwrap();
+    for client in [
+        "reqwest",
+        "ureq",
+        "hyper",
+        "curl",
+        "isahc",
+        "attohttpc",
+        "surf",
+    ] {
+        assert!(
+            !lock.contains(&format!("name = \"{client}\"")),
+            "{client} is in Cargo.lock"
+        );
+    }
+}

@@ -195,7 +195,10 @@ pub fn parse(bytes: &[u8]) -> Result<Store, Unreadable> {
         return Err(Unreadable::Newer(store.version));
     }
     store.version = FORMAT_VERSION;
-    store.repair();
+    let repaired = store.repair();
+    if repaired > 0 {
+        log::warn!("study file: {repaired} unusable values (not finite numbers, ids) repaired");
+    }
     Ok(store)
 }
 

@@ -4,7 +4,8 @@
 //!
 //! Owns: link resolution (by file name anywhere in the vault, case-insensitive, shortest path when
 //! ambiguous, front-matter aliases), picture path safety (nothing outside the notes folder is ever
-//! read: `..`, absolute paths and symlinks out are refused) and placeholder detection. Leaves
+//! read: `..`, absolute paths and symlinks out are refused), placeholder detection, and the one
+//! rule for what a clicked link in a note may open ([`links::link_target`]). Leaves
 //! parsing the Markdown (links, tags, front matter) to [`crate::notes`], and mentions of AWS
 //! entities to [`crate::extract`].
 //!
