@@ -396,10 +396,11 @@ impl MapView {
             }
         };
 
-        // Edges: one feathered mesh.
+        // Edges and nodes: one feathered mesh, edges first. It gets a clip rectangle of its own
+        // so that the tessellator takes it as it is instead of copying it into a shared mesh.
         let mut edges = Mesh::default();
-        edges.vertices.reserve(model.edges.len() * 8);
-        edges.indices.reserve(model.edges.len() * 18);
+        edges.vertices.reserve(model.edges.len() * 8 + model.nodes.len() * 40);
+        edges.indices.reserve(model.edges.len() * 18 + model.nodes.len() * 100);
         let mut top_edges = Mesh::default();
         let zoom_w = self.camera.zoom.powf(0.5).clamp(0.4, 2.0);
         for e in &model.edges {
@@ -423,13 +424,10 @@ impl MapView {
                 add_line(&mut edges, pa, pb, width, t.edge);
             }
         }
-        painter.add(Shape::mesh(edges));
-        painter.add(Shape::mesh(top_edges));
+        edges.append_ref(&top_edges);
 
-        // Nodes: one mesh of discs with an outline.
-        let mut discs = Mesh::default();
-        discs.vertices.reserve(model.nodes.len() * 25);
-        discs.indices.reserve(model.nodes.len() * 70);
+        // Nodes: discs with an outline, in the same mesh.
+        let mut discs = edges;
         let mut extras: Vec<Shape> = Vec::new();
         for (i, node) in model.nodes.iter().enumerate() {
             if !self.on_screen[i] {
@@ -471,7 +469,9 @@ impl MapView {
                 extras.push(Shape::circle_filled(head, 3.0, t.pin));
             }
         }
-        painter.add(Shape::mesh(discs));
+        painter
+            .with_clip_rect(painter.clip_rect().shrink(0.25))
+            .add(Shape::mesh(discs));
         painter.extend(extras);
 
         // Exam gaps: hollow nodes; names when zoomed in (else on hover).
