@@ -431,10 +431,7 @@ fn isolated_nodes_stay_near_the_connected_map() {
     let mut radii: Vec<f32> = main.iter().map(|p| dist(*p, [cx, cy])).collect();
     radii.sort_by(f32::total_cmp);
     let rim = radii[radii.len() * 95 / 100];
-    let farthest = alone
-        .iter()
-        .map(|p| dist(*p, [cx, cy]))
-        .fold(0.0, f32::max);
+    let farthest = alone.iter().map(|p| dist(*p, [cx, cy])).fold(0.0, f32::max);
     eprintln!("rim {rim}, farthest isolated node {farthest}");
     assert!(
         farthest < 1.6 * rim,

@@ -184,6 +184,8 @@ pub struct Explorer {
     /// Messages for the user (errors, notices), shown until dismissed.
     pub messages: Vec<String>,
     show_warnings: bool,
+    /// The warning shown with the lines around it, in the warnings window.
+    pub warning_view: Option<ui::WarningView>,
     dialog: Option<FileDialogJob>,
     /// The path field, shown when no native dialog is available (or asked for).
     path_field: Option<String>,
@@ -254,6 +256,7 @@ impl Explorer {
             search_hit: Vec::new(),
             messages: message.into_iter().collect(),
             show_warnings: false,
+            warning_view: None,
             dialog: None,
             path_field: None,
             theme,
@@ -373,6 +376,7 @@ impl Explorer {
                 Some(camera) => self.map.camera = camera,
                 None => {
                     self.map.fit_requested = true;
+                    self.map.fit_main = true;
                     self.auto_fit = true;
                 }
             }
@@ -628,6 +632,11 @@ impl Explorer {
                 }
             }
             Command::ClearSelection => self.selected = None,
+            Command::Focus(entity_id) => {
+                if self.node_ix(&entity_id).is_some() {
+                    self.selected = Some(entity_id);
+                }
+            }
             Command::ClosePane(id) => {
                 self.panes.close(&id);
                 if self.selected.as_deref() == Some(id.as_str()) {
@@ -713,7 +722,10 @@ impl Explorer {
                     self.start_compile(self.source.clone());
                 }
             }
-            Command::FitView => self.map.fit_requested = true,
+            Command::FitView => {
+                self.map.fit_requested = true;
+                self.map.fit_main = false;
+            }
             Command::ToggleTheme => {
                 self.saved.dark = !self.saved.dark;
                 self.theme = Theme::for_mode(self.saved.dark);

@@ -6,9 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use egui::text::LayoutJob;
-use egui::{
-    Color32, FontId, Galley, Id, Rect, RichText, ScrollArea, TextFormat, Ui, vec2,
-};
+use egui::{Color32, FontId, Galley, Id, Rect, RichText, ScrollArea, TextFormat, Ui, vec2};
 
 use super::collection::Collection;
 use super::command::Command;
@@ -338,9 +336,10 @@ fn section_ui(
         // links (hit areas over the laid-out text).
         let wrap = ui.available_width();
         let text_color = ui.visuals().text_color();
-        let fresh = cache.texts.get(&(s, node_ix)).is_none_or(|c| {
-            c.width != wrap || c.text_color != text_color
-        });
+        let fresh = cache
+            .texts
+            .get(&(s, node_ix))
+            .is_none_or(|c| c.width != wrap || c.text_color != text_color);
         if fresh {
             let (job, links) = section_job(ui, note, section, facts, current, wrap, t);
             let galley = ui.painter().layout_job(job);
@@ -361,7 +360,8 @@ fn section_ui(
         if !ui.is_rect_visible(rect) {
             return;
         }
-        ui.painter().galley(rect.min, cached.galley.clone(), text_color);
+        ui.painter()
+            .galley(rect.min, cached.galley.clone(), text_color);
         let link_color = ui.visuals().hyperlink_color;
         for (k, link) in cached.links.iter().enumerate() {
             if link.current {
@@ -372,11 +372,13 @@ fn section_ui(
                 continue;
             }
             let response = ui
-                .interact(at, Id::unique(("pane-link", node_ix, s, k)), egui::Sense::click())
+                .interact(
+                    at,
+                    Id::unique(("pane-link", node_ix, s, k)),
+                    egui::Sense::click(),
+                )
                 .on_hover_cursor(egui::CursorIcon::PointingHand);
-            response.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Link, true, &link.text)
-            });
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Link, true, &link.text));
             if response.hovered() {
                 ui.painter().hline(
                     at.x_range(),
