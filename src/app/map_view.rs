@@ -449,6 +449,10 @@ impl MapView {
                 }
             }
         }
+        if (response.clicked() || response.drag_started()) && !response.has_focus() {
+            // A click on the map gives it the keyboard (arrows move the selection from there).
+            response.request_focus();
+        }
         if response.clicked() && !key_click {
             let at = response.interact_pointer_pos();
             match at.and_then(|p| self.hit(input, p)) {
