@@ -16,6 +16,8 @@ pub enum Command {
     Select { entity_id: String, center: bool },
     /// Clear the selection.
     ClearSelection,
+    /// Select a node without opening its pane (the keyboard on the map).
+    Focus(String),
     /// Close the pane of an entity.
     ClosePane(String),
     /// Open a search hit: its pane (first entity), its nodes selected, centred.

@@ -77,6 +77,10 @@ pub struct MapOutput {
     pub camera_changed: bool,
     /// A choice in a node's context menu.
     pub menu: Option<(usize, NodeAction)>,
+    /// The keyboard moved the selection to this node (arrow keys on the focused map).
+    pub key_selected: Option<usize>,
+    /// Enter on the focused map: open this node's pane.
+    pub activated: Option<usize>,
 }
 
 /// The map's view state: positions, pins, camera, hover, drag.
@@ -90,6 +94,9 @@ pub struct MapView {
     dragging: Option<usize>,
     /// Fit every shown node into view on the next frame.
     pub fit_requested: bool,
+    /// Fit only the main connected parts (the first view): loners and small islands far out
+    /// are left outside.
+    pub fit_main: bool,
     /// Centre this node on the next frame.
     pub center_on: Option<usize>,
     /// Fit the camera to these nodes on the next frame (a topic and its neighbours).
@@ -98,6 +105,10 @@ pub struct MapView {
     menu_node: Option<usize>,
     /// The pointer this frame (for hover effects while painting).
     pointer: Option<Pos2>,
+    /// Bring this node into view on the next frame (the least panning that does it).
+    pub reveal: Option<usize>,
+    /// The map has the keyboard focus (arrow keys move the selection).
+    pub has_focus: bool,
     // Per-frame scratch buffers, kept to avoid allocating every frame.
     screen: Vec<Pos2>,
     on_screen: Vec<bool>,
@@ -218,6 +229,86 @@ impl MapView {
         best.map(|(i, _)| i)
     }
 
+    /// Projects every node to the screen and culls those outside `rect`.
+    fn project(&mut self, rect: Rect, input: &MapInput<'_>) {
+        self.screen.clear();
+        self.on_screen.clear();
+        let cull = rect.expand(theme::NODE_MAX_RADIUS * 3.0);
+        for (i, world) in self.positions.iter().enumerate() {
+            let p = self.to_screen(rect, *world);
+            self.screen.push(p);
+            self.on_screen
+                .push(input.shown.get(i).copied().unwrap_or(true) && cull.contains(p));
+        }
+    }
+
+    /// Is node `i` shown and placed?
+    fn placed(&self, input: &MapInput<'_>, i: usize) -> bool {
+        input.shown.get(i).copied().unwrap_or(true)
+            && self
+                .positions
+                .get(i)
+                .is_some_and(|p| p.x.is_finite() && p.y.is_finite())
+    }
+
+    /// The next node from `from` in direction `dir` (a unit vector on screen): within 60° of
+    /// it, the nearest by distance, with a penalty for the angle and a bonus for neighbours.
+    pub fn step_from(&self, input: &MapInput<'_>, from: usize, dir: Vec2) -> Option<usize> {
+        let origin = *self.positions.get(from)?;
+        let neighbours = input.model.adjacency.get(from);
+        let mut best: Option<(usize, f32)> = None;
+        for i in 0..self.positions.len() {
+            if i == from || !self.placed(input, i) {
+                continue;
+            }
+            let d = self.positions[i] - origin;
+            let len = d.length();
+            if len < 1e-3 {
+                continue;
+            }
+            let cos = d.dot(dir) / len;
+            if cos < 0.5 {
+                continue;
+            }
+            let mut score = len * (1.0 + 3.0 * (1.0 - cos));
+            if neighbours.is_some_and(|l| l.binary_search_by(|(n, _)| n.cmp(&i)).is_ok()) {
+                score *= 0.75;
+            }
+            if best.is_none_or(|(_, b)| score < b) {
+                best = Some((i, score));
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// The shown node nearest to the middle of the view.
+    pub fn nearest_to_center(&self, input: &MapInput<'_>) -> Option<usize> {
+        let c = pos2(self.camera.center[0], self.camera.center[1]);
+        (0..self.positions.len())
+            .filter(|&i| self.placed(input, i))
+            .min_by(|&a, &b| {
+                self.positions[a]
+                    .distance_sq(c)
+                    .total_cmp(&self.positions[b].distance_sq(c))
+            })
+    }
+
+    /// Pans the least that puts `node` inside the view (with a margin).
+    fn reveal_node(&mut self, rect: Rect, node: usize) {
+        let Some(&world) = self.positions.get(node) else {
+            return;
+        };
+        let p = self.to_screen(rect, world);
+        let inner = rect.shrink((rect.size().min_elem() * 0.15).min(80.0));
+        if !p.x.is_finite() || !p.y.is_finite() || inner.contains(p) {
+            return;
+        }
+        let inside = inner.clamp(p);
+        let delta = (p - inside) / self.camera.zoom;
+        self.camera.center[0] += delta.x;
+        self.camera.center[1] += delta.y;
+    }
+
     /// Draws the map into the remaining space of `ui` and handles its input.
     pub fn ui(&mut self, ui: &mut Ui, input: &MapInput<'_>) -> MapOutput {
         let mut out = MapOutput::default();
@@ -240,7 +331,17 @@ impl MapView {
         });
         if self.fit_requested {
             self.fit_requested = false;
-            self.fit(rect, input.shown);
+            let main: Vec<bool> = input
+                .shown
+                .iter()
+                .zip(&input.model.main_part)
+                .map(|(s, m)| *s && *m)
+                .collect();
+            if self.fit_main && main.contains(&true) {
+                self.fit(rect, &main);
+            } else {
+                self.fit(rect, input.shown);
+            }
         }
         if let Some(mask) = self.fit_to.take() {
             self.fit(rect, &mask);
@@ -252,16 +353,56 @@ impl MapView {
             self.camera.center = [p.x, p.y];
             self.camera.zoom = self.camera.zoom.max(0.8);
         }
+        if let Some(node) = self.reveal.take() {
+            self.reveal_node(rect, node);
+        }
 
-        // Project and cull.
-        self.screen.clear();
-        self.on_screen.clear();
-        let cull = rect.expand(theme::NODE_MAX_RADIUS * 3.0);
-        for i in 0..n {
-            let p = self.to_screen(rect, self.positions[i]);
-            self.screen.push(p);
-            self.on_screen
-                .push(input.shown.get(i).copied().unwrap_or(true) && cull.contains(p));
+        self.project(rect, input);
+
+        // The keyboard: arrows move the selection, Enter opens its pane.
+        self.has_focus = response.has_focus();
+        let mut key_click = false;
+        if self.has_focus {
+            ui.memory_mut(|m| {
+                m.set_focus_lock_filter(
+                    map_id,
+                    egui::EventFilter {
+                        horizontal_arrows: true,
+                        vertical_arrows: true,
+                        ..egui::EventFilter::default()
+                    },
+                );
+            });
+            let (dir, enter) = ui.input(|i| {
+                let mut dir = Vec2::ZERO;
+                for (key, d) in [
+                    (egui::Key::ArrowLeft, vec2(-1.0, 0.0)),
+                    (egui::Key::ArrowRight, vec2(1.0, 0.0)),
+                    (egui::Key::ArrowUp, vec2(0.0, -1.0)),
+                    (egui::Key::ArrowDown, vec2(0.0, 1.0)),
+                ] {
+                    if i.key_pressed(key) {
+                        dir += d;
+                    }
+                }
+                let enter = i.key_pressed(egui::Key::Enter) || i.key_pressed(egui::Key::Space);
+                (dir, enter)
+            });
+            key_click = enter;
+            if dir != Vec2::ZERO {
+                let next = match input.selected {
+                    Some(from) => self.step_from(input, from, dir.normalized()),
+                    None => self.nearest_to_center(input),
+                };
+                if let Some(node) = next {
+                    out.key_selected = Some(node);
+                    self.reveal_node(rect, node);
+                    self.project(rect, input);
+                }
+            }
+            if enter {
+                out.activated = input.selected.or_else(|| self.nearest_to_center(input));
+            }
         }
 
         // Hover → drag → pan/zoom → click → paint.
@@ -320,7 +461,11 @@ impl MapView {
                 }
             }
         }
-        if response.clicked() {
+        if (response.clicked() || response.drag_started()) && !response.has_focus() {
+            // A click on the map gives it the keyboard (arrows move the selection from there).
+            response.request_focus();
+        }
+        if response.clicked() && !key_click {
             let at = response.interact_pointer_pos();
             match at.and_then(|p| self.hit(input, p)) {
                 Some(node) => out.clicked = Some(node),
@@ -348,6 +493,26 @@ impl MapView {
 
         self.accessible_nodes_ui(ui, input, rect, &mut out);
         self.paint(ui, input, rect);
+        ui.ctx().accesskit_node_builder(response.id, |b| {
+            let selected = input.selected.map_or_else(
+                || "Nothing selected".to_owned(),
+                |i| format!("Selected: {}", node_summary(input, i)),
+            );
+            b.set_description(format!(
+                "{} nodes, {} links. {selected}. Arrow keys move the selection, Enter opens its \
+                 notes, Escape clears it.",
+                input.model.nodes.len(),
+                input.model.edges.len()
+            ));
+        });
+        if self.has_focus {
+            ui.painter().rect_stroke(
+                rect.shrink(1.0),
+                CornerRadius::ZERO,
+                ui.visuals().selection.stroke,
+                egui::StrokeKind::Inside,
+            );
+        }
         if self.dragging.is_none()
             && !egui::Popup::is_any_open(ui.ctx())
             && let (Some(h), Some(p)) = (self.hovered, pointer)
@@ -379,6 +544,13 @@ impl MapView {
             let resp = ui.interact(hit, map_id.with(i), Sense::click());
             let label = node.label.clone();
             resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+            if input.selected == Some(i) {
+                let about = node_summary(input, i);
+                ui.ctx().accesskit_node_builder(resp.id, |b| {
+                    b.set_selected(true);
+                    b.set_description(about);
+                });
+            }
             if resp.clicked() {
                 out.clicked = Some(i);
             }
@@ -417,10 +589,15 @@ impl MapView {
             }
         };
 
-        // Edges: one feathered mesh.
+        // Edges and nodes: one feathered mesh, edges first. It gets a clip rectangle of its own
+        // so that the tessellator takes it as it is instead of copying it into a shared mesh.
         let mut edges = Mesh::default();
-        edges.vertices.reserve(model.edges.len() * 8);
-        edges.indices.reserve(model.edges.len() * 18);
+        edges
+            .vertices
+            .reserve(model.edges.len() * 8 + model.nodes.len() * 40);
+        edges
+            .indices
+            .reserve(model.edges.len() * 18 + model.nodes.len() * 100);
         let mut top_edges = Mesh::default();
         let zoom_w = self.camera.zoom.powf(0.5).clamp(0.4, 2.0);
         for e in &model.edges {
@@ -464,13 +641,10 @@ impl MapView {
             let highlight = rgba(t.edge_highlight);
             scene.edges.sort_by_key(|e| e.color == highlight);
         }
-        painter.add(Shape::mesh(edges));
-        painter.add(Shape::mesh(top_edges));
+        edges.append_ref(&top_edges);
 
-        // Nodes: one mesh of discs with an outline.
-        let mut discs = Mesh::default();
-        discs.vertices.reserve(model.nodes.len() * 25);
-        discs.indices.reserve(model.nodes.len() * 70);
+        // Nodes: discs with an outline, in the same mesh.
+        let mut discs = edges;
         let mut extras: Vec<Shape> = Vec::new();
         for (i, node) in model.nodes.iter().enumerate() {
             if !self.on_screen[i] {
@@ -548,7 +722,9 @@ impl MapView {
                 });
             }
         }
-        painter.add(Shape::mesh(discs));
+        painter
+            .with_clip_rect(painter.clip_rect().shrink(0.25))
+            .add(Shape::mesh(discs));
         painter.extend(extras);
 
         // Exam gaps: hollow nodes; names when zoomed in (else on hover).
@@ -862,6 +1038,19 @@ impl MapView {
             y += gh + 2.0;
         }
     }
+}
+
+/// "Amazon S3 (service, 12 mentions)": a node for a screen reader.
+fn node_summary(input: &MapInput<'_>, i: usize) -> String {
+    input.model.nodes.get(i).map_or_else(String::new, |n| {
+        format!(
+            "{} ({}, {} mention{})",
+            n.label,
+            n.kind.as_str(),
+            n.mentions,
+            if n.mentions == 1 { "" } else { "s" }
+        )
+    })
 }
 
 /// A colour as straight-alpha sRGB bytes (for the SVG scene).

@@ -189,6 +189,8 @@ pub struct Explorer {
     /// Messages for the user (errors, notices), shown until dismissed.
     pub messages: Vec<String>,
     show_warnings: bool,
+    /// The warning shown with the lines around it, in the warnings window.
+    pub warning_view: Option<ui::WarningView>,
     dialog: Option<FileDialogJob>,
     /// The path field, shown when no native dialog is available (or asked for).
     path_field: Option<String>,
@@ -262,6 +264,7 @@ impl Explorer {
             search_hit: Vec::new(),
             messages: message.into_iter().collect(),
             show_warnings: false,
+            warning_view: None,
             dialog: None,
             path_field: None,
             theme,
@@ -392,6 +395,7 @@ impl Explorer {
                 Some(camera) => self.map.camera = camera,
                 None => {
                     self.map.fit_requested = true;
+                    self.map.fit_main = true;
                     self.auto_fit = true;
                 }
             }
@@ -664,6 +668,11 @@ impl Explorer {
                 }
             }
             Command::ClearSelection => self.selected = None,
+            Command::Focus(entity_id) => {
+                if self.node_ix(&entity_id).is_some() {
+                    self.selected = Some(entity_id);
+                }
+            }
             Command::ClosePane(id) => {
                 self.panes.close(&id);
                 if self.selected.as_deref() == Some(id.as_str()) {
@@ -749,7 +758,10 @@ impl Explorer {
                     self.start_compile(self.source.clone());
                 }
             }
-            Command::FitView => self.map.fit_requested = true,
+            Command::FitView => {
+                self.map.fit_requested = true;
+                self.map.fit_main = false;
+            }
             Command::ToggleTheme => {
                 self.saved.dark = !self.saved.dark;
                 self.theme = Theme::for_mode(self.saved.dark);
