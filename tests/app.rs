@@ -524,6 +524,8 @@ fn links_in_notes_open_only_on_a_click_and_only_inside_the_rules() {
         h.state().messages
     );
     assert!(opened(&h).is_empty());
+}
+
 /// More services, so that the map has room to move around in.
 const MANY: &str = "\
 Storage

@@ -623,7 +623,7 @@ fn section_job(
                 .get(m.byte_start..m.byte_end.min(line_end))
                 .unwrap_or("")
                 .trim_end_matches(['\n', '\r']);
-            let is_current = m.entity_id == current;
+            let is_current = &*m.entity_id == current;
             let mut f = format(style);
             f.color = if is_current {
                 t.edge_highlight
@@ -633,7 +633,7 @@ fn section_job(
             let chars = push(&mut job, shown, f);
             links.push(LinkSpan {
                 chars,
-                entity: m.entity_id.clone(),
+                entity: m.entity_id.to_string(),
                 text: shown.to_owned(),
                 current: is_current,
             });
