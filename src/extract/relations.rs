@@ -69,7 +69,11 @@ struct ListContext {
 const SHORT_SENTENCE: usize = 110;
 
 /// Relations in the lines of one note.
-pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher) -> Vec<Found> {
+pub fn relations<'a>(
+    lines: impl IntoIterator<Item = LineFacts<'a>>,
+    kinds: &[EntryKind],
+    cues: &CueMatcher,
+) -> Vec<Found> {
     let mut out = Vec::new();
     let mut list: Option<ListContext> = None;
     // A term line (`- Rolling :`) whose next line defines it.
@@ -89,7 +93,7 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
             close_list(ctx, &mut out);
             list = None;
         }
-        let units = compound_units(facts, kinds, &mut out);
+        let units = compound_units(&facts, kinds, &mut out);
         let list_anchor = list.as_ref().map(|c| c.anchor);
         let implied = list_anchor.or(facts.subject);
         let mut produced = false;
