@@ -30,7 +30,14 @@ fn invalid_utf8_and_nul_bytes_compile_with_warnings_naming_file_and_line() {
     latin1.extend([0xE9, 0xFF, b'\n']);
     latin1.extend(b" - Lambda triggers\n");
     dir.create("latin1.txt", latin1);
-    dir.create("nul.md", b"# IAM\n\nroles\0 and users\n\n# KMS\n\nkeys\0\n");
+    // Two NULs in a page of text (a handful in a tiny file reads as binary).
+    let mut nul = b"# IAM\n\nroles\0 and users\n\n# KMS\n\nkeys\0\n\n".to_vec();
+    nul.extend(
+        "Key policies and grants decide who may use a key. "
+            .repeat(20)
+            .as_bytes(),
+    );
+    dir.create("nul.md", nul);
     let compiled = compile(dir.path());
     assert_eq!(compiled.notes.notes.len(), 2);
     let bad = warnings_for(&compiled, "latin1.txt");
@@ -101,24 +108,37 @@ fn a_hundred_thousand_headings() {
 
 #[test]
 fn ten_thousand_levels_of_indentation() {
+    // A staircase one level deeper per line to 1,000 levels, then lines 10,000 levels deep (a
+    // staircase to 10,000 would be 50 MB of blanks); Markdown lists and quotes nest 10,000 deep
+    // on one line.
     let dir = Dir::new();
     let mut spaces = String::new();
     let mut tabs = String::new();
     let mut list = String::new();
-    let mut quotes = String::new();
-    for k in 0..10_000 {
+    for k in 0..1_000 {
         spaces.push_str(&format!(
             "{}- Level {k} CloudFormation stack\n",
             " ".repeat(k)
         ));
         tabs.push_str(&format!("{}Level {k} :\n", "\t".repeat(k)));
         list.push_str(&format!("{}- item {k} about SQS\n", "  ".repeat(k)));
-        quotes.push_str(&format!("{} quoted {k}\n", ">".repeat(k + 1)));
+    }
+    for k in 0..50 {
+        spaces.push_str(&format!(
+            "{}- Deep {k} CloudFormation\n",
+            " ".repeat(10_000)
+        ));
+        tabs.push_str(&format!("{}Deep {k} :\n", "\t".repeat(10_000)));
+    }
+    let mut nested = String::new();
+    for k in 0..20 {
+        nested.push_str(&format!("{}item {k} about SQS\n\n", "- ".repeat(10_000)));
+        nested.push_str(&format!("{} quoted {k} about SNS\n\n", ">".repeat(10_000)));
     }
     dir.create("spaces.txt", &spaces);
     dir.create("tabs.txt", &tabs);
     dir.create("list.md", &list);
-    dir.create("quotes.md", &quotes);
+    dir.create("nested.md", &nested);
     let compiled = compile(dir.path());
     assert_eq!(compiled.notes.notes.len(), 4);
     for note in &compiled.notes.notes {
@@ -142,6 +162,7 @@ fn ten_thousand_levels_of_indentation() {
     }
     assert!(compiled.graph.entity("cloudformation").is_some());
     assert!(compiled.graph.entity("sqs").is_some());
+    assert!(compiled.graph.entity("sns").is_some());
 }
 
 #[test]
@@ -153,6 +174,11 @@ fn a_million_unclosed_wikilinks() {
         format!("# Open\n\n{}[[Closed]]\n", "[[".repeat(1_000_000)),
     );
     dir.create("lines.md", "[[ S3 and [[IAM\n".repeat(100_000));
+    // No `]]` anywhere: each `[[` must not search the rest of the line again (quadratic).
+    dir.create(
+        "no-close.md",
+        format!("# Open\n\n{}\n", "[[".repeat(1_000_000)),
+    );
     let compiled = compile(dir.path());
     let one = compiled
         .notes
@@ -169,6 +195,13 @@ fn a_million_unclosed_wikilinks() {
         .find(|n| n.file == "lines.md")
         .unwrap();
     assert!(lines.links.is_empty());
+    let no_close = compiled
+        .notes
+        .notes
+        .iter()
+        .find(|n| n.file == "no-close.md")
+        .unwrap();
+    assert!(no_close.links.is_empty());
     assert_eq!(
         compiled.graph.entity("s3").map(|e| e.mentions),
         Some(100_000)
