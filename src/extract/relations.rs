@@ -98,8 +98,24 @@ pub fn relations<'a>(
         let implied = list_anchor.or(facts.subject);
         let mut produced = false;
         let mut open: Option<ListContext> = None;
+        // Units in text order (the usual case): each clause and cue looks only at its own slice
+        // of them, so a megabyte-long line is not quadratic.
+        let sorted = units.is_sorted_by_key(|u| u.start);
+        let starting_in = |units: &[Unit], from: usize, to: usize| -> (usize, usize) {
+            if sorted {
+                (
+                    units.partition_point(|u| u.start < from),
+                    units.partition_point(|u| u.start < to),
+                )
+            } else {
+                (0, units.len())
+            }
+        };
         for (clause_start, clause_end) in clauses(facts.text) {
+            let (a, b) = starting_in(&units, clause_start, clause_end);
             let clause_units: Vec<Unit> = units
+                .get(a..b)
+                .unwrap_or(&[])
                 .iter()
                 .copied()
                 .filter(|u| u.start >= clause_start && u.end <= clause_end)
@@ -124,12 +140,18 @@ pub fn relations<'a>(
                 let next_cue = found_cues
                     .get(i + 1)
                     .map_or(clause_end, |c| c.start.max(cue.end));
+                let (_, before_cue) = starting_in(&clause_units, 0, cue.start + 1);
                 let left = clause_units
+                    .get(..before_cue)
+                    .unwrap_or(&[])
                     .iter()
                     .rev()
                     .find(|u| u.end <= cue.start)
                     .copied();
+                let (ra, rb) = starting_in(&clause_units, cue.end, next_cue);
                 let right: Vec<Unit> = clause_units
+                    .get(ra..rb)
+                    .unwrap_or(&[])
                     .iter()
                     .copied()
                     .filter(|u| u.start >= cue.end && u.start < next_cue)
