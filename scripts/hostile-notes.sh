@@ -29,15 +29,15 @@ def write(name, data):
         f.write(data)
 MB = 1 << 20
 if case == "invalid-utf8":      # 20 MB outline, a Latin-1 byte on every bullet line
-    out, k = [], 0
-    while sum(map(len, out)) < 20 * MB:
-        out.append(f"Topic {k} -\n - {para(8)} caf".encode() + b"\xe9\n - " + para(6).encode() + b"\n\n"); k += 1
+    out, k, n = [], 0, 0
+    while n < 20 * MB:
+        out.append(f"Topic {k} -\n - {para(8)} caf".encode() + b"\xe9\n - " + para(6).encode() + b"\n\n"); n += len(out[-1]); k += 1
     write("latin1.txt", b"".join(out))
 elif case == "nul-bytes":       # 20 MB outline with a NUL in every bullet line (after the first 8 KiB)
     head = b"Intro -\n - " + para(2000).encode() + b"\n\n"
-    out, k = [head], 0
-    while sum(map(len, out)) < 20 * MB:
-        out.append(f"Topic {k} -\n - {para(8)}\0 {para(4)}\n\n".encode()); k += 1
+    out, k, n = [head], 0, len(head)
+    while n < 20 * MB:
+        out.append(f"Topic {k} -\n - {para(8)}\0 {para(4)}\n\n".encode()); n += len(out[-1]); k += 1
     write("nul.txt", b"".join(out))
 elif case == "single-line-50mb":
     unit = (para(12) + " ").encode()
