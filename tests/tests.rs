@@ -8,6 +8,7 @@ mod extract;
 mod faults;
 mod fuzz;
 mod hostile;
+mod hostile_notes;
 mod layout;
 mod notes;
 mod search;

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{Catalog, EntryKind, RelationKind};
 use crate::graph::{Entity, EntityKind, Evidence, KnowledgeGraph, Relation};
 use crate::notes::{LoadedNotes, Note, Warning};
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 /// A mention of an entity in a section.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
@@ -155,10 +156,9 @@ impl<'c> Extractor<'c> {
 #[derive(Debug, Default)]
 struct NoteFacts {
     sections: Vec<SectionFacts>,
-    /// Mentions per catalog entry.
-    counts: HashMap<usize, u32>,
-    /// First line each entry is mentioned on.
-    first_line: HashMap<usize, u32>,
+    /// Per catalog entry the note mentions: (entry, mentions, first line), sorted by entry.
+    entries: Vec<(usize, u32, u32)>,
+    /// Relations, each (source, target, kind, line) once, in the order found.
     found: Vec<Found>,
     /// Topics: (section index, title, label, parent subject, heading line).
     topics: Vec<(String, String, Option<usize>, u32)>,
@@ -228,7 +228,10 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     // Mentions, split per line with line-relative offsets.
     let raw = ex.mentions.find(text, ex.catalog);
     let mut units: Vec<Unit> = Vec::with_capacity(raw.len());
-    let mut unit_range: Vec<(usize, usize)> = vec![(0, 0); line_count];
+    // Per line, the range of its units (u32: these per-line tables are the biggest buffers of a
+    // note with many short lines).
+    let mut unit_range: Vec<(u32, u32)> = vec![(0, 0); line_count];
+    let ix32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
     let mut line_of_mention: Vec<usize> = Vec::with_capacity(raw.len());
     let mut li = 0usize;
     for m in &raw {
@@ -238,9 +241,9 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         let base = starts.get(li).copied().unwrap_or(0);
         if let Some(r) = unit_range.get_mut(li) {
             if r.1 == r.0 {
-                *r = (units.len(), units.len());
+                *r = (ix32(units.len()), ix32(units.len()));
             }
-            r.1 = units.len() + 1;
+            r.1 = ix32(units.len() + 1);
         }
         units.push(Unit {
             entry: m.entry,
@@ -250,7 +253,15 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         line_of_mention.push(li);
     }
     // Innermost section per line, and each section's subject.
-    let mut section_of_line: Vec<Option<usize>> = vec![None; line_count];
+    const NO_SECTION: u32 = u32::MAX;
+    let mut section_of_line: Vec<u32> = vec![NO_SECTION; line_count];
+    let section_at = |section_of_line: &[u32], li: usize| {
+        section_of_line
+            .get(li)
+            .copied()
+            .filter(|&s| s != NO_SECTION)
+            .map(|s| s as usize)
+    };
     let mut heading_line: Vec<bool> = vec![false; line_count];
     let mut subjects: Vec<Option<usize>> = vec![None; note.sections.len()];
     let mut stack: Vec<(u8, u32, Option<usize>)> = Vec::new();
@@ -266,7 +277,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         let first = section.line_start.saturating_sub(1) as usize;
         let last = (section.line_end as usize).min(line_count);
         for slot in section_of_line.get_mut(first..last).unwrap_or(&mut []) {
-            *slot = Some(si);
+            *slot = ix32(si);
         }
         let mut own = None;
         if section.level > 0 {
@@ -275,7 +286,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             }
             let heading_units = unit_range
                 .get(first)
-                .and_then(|&(a, b)| units.get(a..b))
+                .and_then(|&(a, b)| units.get(a as usize..b as usize))
                 .unwrap_or(&[]);
             own = title_subject(line_text(first), heading_units, ex);
             let mut residual = section.title.as_bytes().to_vec();
@@ -305,12 +316,28 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             ..SectionFacts::default()
         });
     }
-    // Mentions and counts.
+    // Mentions and counts. Each section's list is allocated at its final size (there are
+    // many sections and mentions in a big collection).
+    let mut per_section = vec![0usize; facts.sections.len()];
+    for &li in &line_of_mention {
+        if let Some(n) = section_at(&section_of_line, li).and_then(|si| per_section.get_mut(si)) {
+            *n += 1;
+        }
+    }
+    for (sf, &n) in facts.sections.iter_mut().zip(&per_section) {
+        sf.mentions.reserve_exact(n);
+    }
+    // (mentions, first line) per catalog entry.
+    let mut by_entry: Vec<(u32, u32)> = vec![(0, 0); ex.catalog.entries.len()];
     for (m, &li) in raw.iter().zip(&line_of_mention) {
         let line = u32::try_from(li + 1).unwrap_or(u32::MAX);
-        *facts.counts.entry(m.entry).or_default() += 1;
-        facts.first_line.entry(m.entry).or_insert(line);
-        let Some(si) = section_of_line.get(li).copied().flatten() else {
+        if let Some((count, first)) = by_entry.get_mut(m.entry) {
+            if *count == 0 {
+                *first = line;
+            }
+            *count += 1;
+        }
+        let Some(si) = section_at(&section_of_line, li) else {
             continue;
         };
         let Some(id) = ex.ids.get(m.entry) else {
@@ -325,20 +352,26 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             });
         }
     }
-    // Markers and relation input, line by line.
-    let mut lines: Vec<LineFacts<'_>> = Vec::with_capacity(line_count);
-    for li in 0..line_count {
+    facts.entries = by_entry
+        .iter()
+        .enumerate()
+        .filter(|(_, (count, _))| *count > 0)
+        .map(|(entry, &(count, first))| (entry, count, first))
+        .collect();
+    // Markers and relation input, line by line (streamed: no table of every line's facts).
+    let sections = &mut facts.sections;
+    let lines = (0..line_count).map(|li| {
         let t = line_text(li);
         let line = u32::try_from(li + 1).unwrap_or(u32::MAX);
         let line_units = unit_range
             .get(li)
-            .and_then(|&(a, b)| units.get(a..b))
+            .and_then(|&(a, b)| units.get(a as usize..b as usize))
             .unwrap_or(&[]);
-        let section = section_of_line.get(li).copied().flatten();
+        let section = section_at(&section_of_line, li);
         let subject = section.and_then(|si| subjects.get(si).copied().flatten());
         if let Some(kind) = markers::classify(t)
             && let Some(si) = section
-            && let Some(sf) = facts.sections.get_mut(si)
+            && let Some(sf) = sections.get_mut(si)
         {
             let mut entities: Vec<String> = line_units
                 .iter()
@@ -358,15 +391,19 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
                 entities,
             });
         }
-        lines.push(LineFacts {
+        LineFacts {
             text: t,
             line,
             units: line_units,
             subject,
             heading: heading_line.get(li).copied().unwrap_or(false),
-        });
-    }
-    facts.found = relations::relations(&lines, &ex.kinds, &ex.cues);
+        }
+    });
+    let mut found = relations::relations(lines, &ex.kinds, &ex.cues);
+    let mut seen = std::collections::HashSet::with_capacity(found.len());
+    found.retain(|f| seen.insert((f.source, f.target, f.kind, f.line)));
+    found.shrink_to_fit();
+    facts.found = found;
     facts
 }
 
@@ -386,7 +423,11 @@ fn title_subject(heading: &str, units: &[Unit], ex: &Extractor<'_>) -> Option<us
     Some(last.entry)
 }
 
-fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>) -> Extraction {
+fn build_graph(
+    notes: &LoadedNotes,
+    ex: &Extractor<'_>,
+    mut per_note: Vec<NoteFacts>,
+) -> Extraction {
     let catalog = ex.catalog;
     let mut counts: BTreeMap<usize, u32> = BTreeMap::new();
     let mut first_seen: BTreeMap<usize, Evidence> = BTreeMap::new();
@@ -401,10 +442,8 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
         })
         .collect();
     for (file, facts) in files.iter().zip(&per_note) {
-        for (&entry, &n) in &facts.counts {
+        for &(entry, n, line) in &facts.entries {
             *counts.entry(entry).or_default() += n;
-        }
-        for (&entry, &line) in &facts.first_line {
             first_seen.entry(entry).or_insert_with(|| Evidence {
                 file: Arc::clone(file),
                 line,
@@ -434,20 +473,19 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
         });
     }
     let id_of = |entry: usize| catalog.entries.get(entry).map(|e| e.id.as_str());
-    // Relations from the wording, one evidence per (pair, kind, line).
-    let mut seen = std::collections::HashSet::new();
-    for ((note, file), facts) in notes.notes.iter().zip(&files).zip(&per_note) {
-        for f in &facts.found {
-            if !seen.insert((note.file.as_str(), f.source, f.target, f.kind, f.line)) {
-                continue;
-            }
+    let mut edges = Edges::default();
+    // Relations from the wording, one evidence per (pair, kind, line) of a note.
+    for (file, facts) in files.iter().zip(per_note.iter_mut()) {
+        // Each note's list is freed once its relations are in the graph.
+        for f in std::mem::take(&mut facts.found) {
             let (Some(a), Some(b)) = (id_of(f.source), id_of(f.target)) else {
                 continue;
             };
             let (Some(na), Some(nb)) = (graph.node(a), graph.node(b)) else {
                 continue;
             };
-            graph.add_relation(
+            edges.add(
+                &mut graph,
                 na,
                 nb,
                 Relation {
@@ -491,7 +529,8 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
             let (Some(na), Some(nb)) = (graph.node(a), graph.node(b)) else {
                 continue;
             };
-            graph.add_relation(
+            edges.add(
+                &mut graph,
                 na,
                 nb,
                 Relation {
@@ -512,7 +551,8 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
             let (Some(na), Some(nb)) = (graph.node(&entry.id), graph.node(&rel.target)) else {
                 continue;
             };
-            graph.add_relation(
+            edges.add(
+                &mut graph,
                 na,
                 nb,
                 Relation {
@@ -549,7 +589,8 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
                 }),
             };
             if let Some(parent_node) = parent.and_then(id_of).and_then(|p| graph.node(p)) {
-                graph.add_relation(
+                edges.add(
+                    &mut graph,
                     node,
                     parent_node,
                     Relation {
@@ -565,11 +606,13 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
             }
         }
     }
-    // Evidence in a stable order.
+    // Evidence in a stable order, each piece once.
     for edge in graph.graph.edge_weights_mut() {
-        edge.evidence.sort();
+        edge.evidence.sort_unstable();
+        edge.evidence.dedup();
+        edge.evidence.shrink_to_fit();
     }
-    let mut sections = Vec::new();
+    let mut sections = Vec::with_capacity(per_note.iter().map(|f| f.sections.len()).sum());
     for facts in per_note {
         sections.extend(facts.sections);
     }
@@ -577,6 +620,37 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
         graph,
         sections,
         warnings: Vec::new(),
+    }
+}
+
+/// The edges [`build_graph`] has made, by their ends and kind: merging into an edge is a lookup,
+/// not a scan of the node's edges and of the edge's evidence (which grows with every note).
+#[derive(Default)]
+struct Edges {
+    by_ends: HashMap<(NodeIndex, NodeIndex, RelationKind), EdgeIndex>,
+}
+
+impl Edges {
+    /// [`KnowledgeGraph::add_relation`] for a graph whose edges were all added here: merged into
+    /// the edge of the same kind between the same nodes (either direction for symmetric kinds).
+    /// Evidence is appended as is; [`build_graph`] sorts and deduplicates it at the end.
+    fn add(&mut self, graph: &mut KnowledgeGraph, a: NodeIndex, b: NodeIndex, relation: Relation) {
+        let kind = relation.kind;
+        let existing = self.by_ends.get(&(a, b, kind)).or_else(|| {
+            if kind.is_symmetric() {
+                self.by_ends.get(&(b, a, kind))
+            } else {
+                None
+            }
+        });
+        if let Some(w) = existing.and_then(|&e| graph.graph.edge_weight_mut(e)) {
+            w.weight += relation.weight;
+            w.from_catalog |= relation.from_catalog;
+            w.evidence.extend(relation.evidence);
+            return;
+        }
+        let edge = graph.graph.add_edge(a, b, relation);
+        self.by_ends.insert((a, b, kind), edge);
     }
 }
 
