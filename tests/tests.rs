@@ -11,3 +11,4 @@ mod search;
 mod study;
 mod util;
 mod vault;
+mod view_export;

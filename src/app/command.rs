@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use super::jobs::PickKind;
 use super::review::ReviewIntent;
+use super::snapshot::ExportKind;
 use super::study_panel::StudyIntent;
-use crate::export::Format;
 use crate::study::Level;
 
 /// Something the user asked for.
@@ -57,8 +57,8 @@ pub enum Command {
     ToggleStudyPanel,
     /// Start a review of the due topics.
     StartReview,
-    /// Ask where to export the graph (save dialog).
-    Export(Format),
-    /// Write the graph with the current positions to a file.
-    ExportTo { format: Format, path: PathBuf },
+    /// Ask where to export the graph or the map view (save dialog).
+    Export(ExportKind),
+    /// Write the graph with the current positions, or the map view, to a file.
+    ExportTo { format: ExportKind, path: PathBuf },
 }

@@ -81,13 +81,62 @@ enum JobMsg {
 
 /// Compiles and indexes `source` on the current thread, reporting stages to `report`.
 pub fn compile_and_index(source: &Source, report: &dyn Fn(Stage)) -> Result<Loaded, String> {
+    let (compiled, took) = compile_only(source, report)?;
+    Ok(index_compiled(compiled, took, report))
+}
+
+/// Compiles `source`; returns it with the time taken.
+fn compile_only(source: &Source, report: &dyn Fn(Stage)) -> Result<(Compiled, Duration), String> {
     report(Stage::Compiling);
     let started = Instant::now();
     let compiled = match source {
         Source::Builtin => crate::compile_builtin(),
         Source::Path(p) => crate::compile(p).map_err(|e| format!("{e}"))?,
     };
-    Ok(index_compiled(compiled, started.elapsed(), report))
+    Ok((compiled, started.elapsed()))
+}
+
+/// Where the window keeps search indexes between runs: `$CLOUDATLAS_CACHE_DIR/search`, else the
+/// platform's cache folder.
+pub fn index_cache_root() -> Option<PathBuf> {
+    match std::env::var_os("CLOUDATLAS_CACHE_DIR") {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir).join("search")),
+        _ => SearchIndex::default_cache_dir(),
+    }
+}
+
+/// Indexes a compiled collection through the on-disk cache in `root`: reopened when these exact
+/// notes were indexed before (a second start), else built there. Falls back to an index in memory
+/// when the cache cannot be used.
+pub fn index_compiled_cached(
+    compiled: Compiled,
+    compile_time: Duration,
+    report: &dyn Fn(Stage),
+    root: &Path,
+) -> Loaded {
+    report(Stage::Indexing);
+    let started = Instant::now();
+    match SearchIndex::open_or_build(&compiled, root) {
+        Ok(opened) => {
+            log::info!(
+                "search index {:?} at {} in {:.1} ms",
+                opened.status,
+                opened.dir.display(),
+                started.elapsed().as_secs_f64() * 1e3
+            );
+            Loaded {
+                compiled: Arc::new(compiled),
+                index: Some(Arc::new(opened.index)),
+                index_error: None,
+                compile_time,
+                index_time: started.elapsed(),
+            }
+        }
+        Err(err) => {
+            log::warn!("search index cache {} unusable: {err}", root.display());
+            index_compiled(compiled, compile_time, report)
+        }
+    }
 }
 
 /// Indexes an already compiled collection.
@@ -123,7 +172,12 @@ pub struct CompileJob {
 
 impl CompileJob {
     /// Starts compiling; `wake` is called whenever there is news (the app passes a repaint).
-    pub fn spawn(source: Source, wake: Arc<dyn Fn() + Send + Sync>) -> std::io::Result<Self> {
+    /// With `cache`, the search index goes through the on-disk cache in that folder.
+    pub fn spawn(
+        source: Source,
+        wake: Arc<dyn Fn() + Send + Sync>,
+        cache: Option<PathBuf>,
+    ) -> std::io::Result<Self> {
         let (tx, rx): (SyncSender<JobMsg>, Receiver<JobMsg>) = sync_channel(8);
         let job_source = source.clone();
         let thread = std::thread::Builder::new()
@@ -135,7 +189,12 @@ impl CompileJob {
                     let _ = stage_tx.try_send(JobMsg::Stage(stage));
                     stage_wake();
                 };
-                let result = compile_and_index(&job_source, &report);
+                let result = match &cache {
+                    None => compile_and_index(&job_source, &report),
+                    Some(root) => compile_only(&job_source, &report).map(|(compiled, took)| {
+                        index_compiled_cached(compiled, took, &report, root)
+                    }),
+                };
                 let _ = tx.send(JobMsg::Done(result));
                 wake();
             })?;
@@ -262,13 +321,13 @@ impl FileDialogJob {
 
 /// A save dialog for an export, on its own thread (a blocking dialog must not stall the UI).
 pub struct SaveDialogJob {
-    pub format: crate::export::Format,
+    pub format: super::ExportKind,
     rx: Receiver<PickResult>,
 }
 
 impl SaveDialogJob {
     pub fn spawn(
-        format: crate::export::Format,
+        format: super::ExportKind,
         file_name: String,
         wake: Arc<dyn Fn() + Send + Sync>,
     ) -> std::io::Result<Self> {
@@ -278,7 +337,10 @@ impl SaveDialogJob {
             .spawn(move || {
                 let started = Instant::now();
                 let picked = rfd::FileDialog::new()
-                    .set_title("Export the graph")
+                    .set_title(match format {
+                        super::ExportKind::Graph(_) => "Export the graph",
+                        super::ExportKind::View(_) => "Export the map view",
+                    })
                     .set_file_name(&file_name)
                     .add_filter(format.as_str(), &[format.extension()])
                     .save_file();
@@ -312,7 +374,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("n.txt");
         std::fs::write(&file, "Topic one\n  some text\n").unwrap();
-        let mut job = CompileJob::spawn(Source::Path(file), Arc::new(|| {})).unwrap();
+        let mut job = CompileJob::spawn(Source::Path(file), Arc::new(|| {}), None).unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
         let result = loop {
             if let Some(r) = job.poll() {

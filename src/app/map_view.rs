@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::MapModel;
 use super::theme::{self, Theme};
+use crate::export::svg::{MapScene, Ring, SceneEdge, SceneLabel, SceneNode};
 
 /// Where the map looks: `screen = rect.center + (world - center) * zoom`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -119,6 +120,11 @@ pub struct MapView {
     /// labels appearing and disappearing as the pointer moves are not shaped again each time.
     label_galleys: Vec<Option<Arc<Galley>>>,
     label_pixels_per_point: f32,
+    /// The map's rectangle in the last frame (a screenshot is cropped to it).
+    pub(super) last_rect: Option<Rect>,
+    /// Record what the next frame paints, for [`Self::take_scene`].
+    pub(super) record_scene: bool,
+    scene: Option<MapScene>,
 }
 
 const HIT_SLOP: f32 = 4.0;
@@ -127,6 +133,11 @@ impl MapView {
     /// Screen radius of a node at the current zoom.
     fn screen_radius(&self, radius: f32) -> f32 {
         (radius * self.radius_scale).clamp(1.5, 48.0)
+    }
+
+    /// The scene recorded by the last painted frame after [`Self::record_scene`] was set.
+    pub(super) fn take_scene(&mut self) -> Option<MapScene> {
+        self.scene.take()
     }
 
     /// Forgets the cached label layouts (the model changed).
@@ -312,6 +323,7 @@ impl MapView {
             self.label_pixels_per_point = ppp;
         }
         let rect = ui.available_rect_before_wrap();
+        self.last_rect = Some(rect);
         let map_id = ui.make_persistent_id("map");
         let response = ui.interact(rect, map_id, Sense::click_and_drag());
         response.widget_info(|| {
@@ -548,6 +560,15 @@ impl MapView {
         let t = input.theme;
         let model = input.model;
         painter.rect_filled(rect, CornerRadius::ZERO, t.map_background);
+        if std::mem::take(&mut self.record_scene) {
+            self.scene = Some(MapScene {
+                width: rect.width(),
+                height: rect.height(),
+                background: rgba(t.map_background),
+                ..MapScene::default()
+            });
+        }
+        let at = |p: Pos2| [p.x - rect.min.x, p.y - rect.min.y];
 
         // Focus: the hovered node (else nothing) and its neighbours stay bright.
         let focus = self.hovered;
@@ -588,13 +609,33 @@ impl MapView {
             }
             let width = (0.8 + e.weight.max(0.0).ln_1p() * 0.7) * zoom_w;
             let incident = |n: Option<usize>| n.is_some_and(|n| n == a || n == b);
-            if incident(focus) || incident(input.selected) {
-                add_line(&mut top_edges, pa, pb, width + 0.6, t.edge_highlight);
+            let (mesh, width, color) = if incident(focus) || incident(input.selected) {
+                (&mut top_edges, width + 0.6, t.edge_highlight)
             } else if focus.is_some() {
-                add_line(&mut edges, pa, pb, width, t.edge_dimmed);
+                (&mut edges, width, t.edge_dimmed)
             } else {
-                add_line(&mut edges, pa, pb, width, t.edge);
+                (&mut edges, width, t.edge)
+            };
+            add_line(mesh, pa, pb, width, color);
+            if let Some(scene) = &mut self.scene {
+                // As add_line draws it: lines thinner than a pixel are a faded pixel.
+                let faded = if width < 1.0 {
+                    color.gamma_multiply(width.max(0.2))
+                } else {
+                    color
+                };
+                scene.edges.push(SceneEdge {
+                    from: at(pa),
+                    to: at(pb),
+                    width: width.max(1.0),
+                    color: rgba(faded),
+                });
             }
+        }
+        if let Some(scene) = &mut self.scene {
+            // Highlighted edges are drawn last, on top.
+            let highlight = rgba(t.edge_highlight);
+            scene.edges.sort_by_key(|e| e.color == highlight);
         }
         edges.append_ref(&top_edges);
 
@@ -614,6 +655,7 @@ impl MapView {
                 outline = t.dim(outline);
             }
             add_disc(&mut discs, p, r, fill, (r >= 3.0).then_some(outline));
+            let extras_before = extras.len();
             if input.search_hit.get(i).copied().unwrap_or(false) {
                 extras.push(Shape::circle_stroke(
                     p,
@@ -640,6 +682,41 @@ impl MapView {
                 ));
                 extras.push(Shape::circle_filled(head, 3.0, t.pin));
             }
+            // Discs in the cull margin are painted but clipped away: only visible ones go in.
+            let visible = Rect::from_center_size(p, Vec2::splat(2.0 * r + 12.0)).intersects(rect);
+            if let Some(scene) = self.scene.as_mut().filter(|_| visible) {
+                let rings = extras[extras_before..]
+                    .iter()
+                    .filter_map(|shape| match shape {
+                        Shape::Circle(c) if c.fill == Color32::TRANSPARENT => Some(Ring {
+                            radius: c.radius,
+                            stroke: crate::export::svg::Stroke {
+                                width: c.stroke.width,
+                                color: rgba(c.stroke.color),
+                            },
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                scene.nodes.push(SceneNode {
+                    id: Some(node.id.clone()),
+                    label: node.label.clone(),
+                    center: at(p),
+                    radius: r,
+                    fill: Some(rgba(fill)),
+                    outline: (r >= 3.0).then_some(crate::export::svg::Stroke {
+                        width: 1.0,
+                        color: rgba(outline),
+                    }),
+                    rings,
+                    pin: self
+                        .pinned
+                        .get(i)
+                        .copied()
+                        .unwrap_or(false)
+                        .then_some(rgba(t.pin)),
+                });
+            }
         }
         painter
             .with_clip_rect(painter.clip_rect().shrink(0.25))
@@ -654,10 +731,13 @@ impl MapView {
             if !rect.contains(p) {
                 continue;
             }
-            painter.circle_stroke(p, gap_r, Stroke::new(1.5, t.label.gamma_multiply(0.85)));
+            let ring = t.label.gamma_multiply(0.85);
+            painter.circle_stroke(p, gap_r, Stroke::new(1.5, ring));
             let hovered = self.pointer.is_some_and(|q| q.distance(p) <= gap_r + 2.0);
+            let mut text_rect = None;
+            let color = t.label.gamma_multiply(if hovered { 1.0 } else { 0.7 });
             if names || hovered {
-                painter.text(
+                text_rect = Some(painter.text(
                     p + vec2(gap_r + 3.0, 0.0),
                     egui::Align2::LEFT_CENTER,
                     if hovered {
@@ -666,8 +746,37 @@ impl MapView {
                         name.clone()
                     },
                     egui::FontId::proportional(11.0),
-                    t.label.gamma_multiply(if hovered { 1.0 } else { 0.7 }),
-                );
+                    color,
+                ));
+            }
+            if let Some(scene) = &mut self.scene {
+                scene.nodes.push(SceneNode {
+                    id: None,
+                    label: format!("{name} (not in your notes)"),
+                    center: at(p),
+                    radius: gap_r,
+                    fill: None,
+                    outline: Some(crate::export::svg::Stroke {
+                        width: 1.5,
+                        color: rgba(ring),
+                    }),
+                    rings: Vec::new(),
+                    pin: None,
+                });
+                if let Some(r) = text_rect {
+                    scene.labels.push(SceneLabel {
+                        text: if hovered {
+                            format!("{name} (not in your notes)")
+                        } else {
+                            name.clone()
+                        },
+                        min: at(r.min),
+                        size: [r.width(), r.height()],
+                        font_size: 11.0,
+                        color: rgba(color),
+                        halo: None,
+                    });
+                }
             }
         }
 
@@ -720,7 +829,9 @@ impl MapView {
         let budget = if self.camera.zoom >= 1.5 {
             model.nodes.len()
         } else {
-            ((self.camera.zoom * 200.0) as usize).clamp(40, model.nodes.len())
+            ((self.camera.zoom * 200.0) as usize)
+                .max(40)
+                .min(model.nodes.len())
         };
         let mut taken = 0;
         for &i in &model.by_importance {
@@ -790,6 +901,16 @@ impl MapView {
             if bright {
                 painter.rect_filled(label_rect.expand(1.5), CornerRadius::same(3), t.label_halo);
             }
+            if let Some(scene) = &mut self.scene {
+                scene.labels.push(SceneLabel {
+                    text: node.label.clone(),
+                    min: [min.x - rect.min.x, min.y - rect.min.y],
+                    size: [size.x, size.y],
+                    font_size: theme::LABEL_SIZE,
+                    color: rgba(color),
+                    halo: bright.then_some(rgba(t.label_halo)),
+                });
+            }
             painter.galley(min, galley, color);
         }
 
@@ -829,6 +950,16 @@ impl MapView {
             }
             *cell = true;
             painter.rect_filled(label_rect.expand(1.5), CornerRadius::same(3), t.label_halo);
+            if let Some(scene) = &mut self.scene {
+                scene.labels.push(SceneLabel {
+                    text: edge.kind.replace('_', " "),
+                    min: [label_rect.min.x - rect.min.x, label_rect.min.y - rect.min.y],
+                    size: [label_rect.width(), label_rect.height()],
+                    font_size: 10.5,
+                    color: rgba(t.edge_highlight),
+                    halo: Some(rgba(t.label_halo)),
+                });
+            }
             painter.galley(label_rect.min, galley, t.edge_highlight);
         }
     }
@@ -918,7 +1049,11 @@ fn node_summary(input: &MapInput<'_>, i: usize) -> String {
     })
 }
 
-/// Appends a feathered line segment (1-point anti-aliasing band on each side).
+/// A colour as straight-alpha sRGB bytes (for the SVG scene).
+fn rgba(c: Color32) -> [u8; 4] {
+    c.to_srgba_unmultiplied()
+}
+
 /// A node's context menu: pin, mark weak / shaky / solid, edit the note, unmark.
 fn node_menu_ui(ui: &mut Ui, node: usize, pinned: bool, input: &MapInput<'_>, out: &mut MapOutput) {
     let mut pick = |ui: &mut Ui, text: &str, action: NodeAction| {
@@ -950,6 +1085,7 @@ fn node_menu_ui(ui: &mut Ui, node: usize, pinned: bool, input: &MapInput<'_>, ou
     );
 }
 
+/// Appends a feathered line segment (1-point anti-aliasing band on each side).
 fn add_line(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, color: Color32) {
     let d = b - a;
     let len = d.length();

@@ -16,6 +16,8 @@ mod map_view;
 mod model;
 mod note_pane;
 mod search_panel;
+mod snapshot;
+pub mod soak;
 mod state;
 mod study;
 mod theme;
@@ -40,6 +42,7 @@ pub use self::command::Command;
 pub use self::jobs::{PickKind, Source};
 pub use self::map_view::{Camera, MapView};
 pub use self::model::MapModel;
+pub use self::snapshot::{ExportKind, ViewFormat};
 pub use self::state::{DATA_DIR_ENV, SavedState, StateStore};
 
 use self::jobs::{CompileJob, FileDialogJob, NotesWatcher, PickResult};
@@ -200,8 +203,10 @@ pub struct Explorer {
     /// Weak topics: the store, its saver, the panel, the review.
     pub study: StudyState,
     /// The path field for an export, when no save dialog could be shown.
-    export_field: Option<(crate::export::Format, String)>,
+    export_field: Option<(ExportKind, String)>,
     export_dialog: Option<jobs::SaveDialogJob>,
+    /// A PNG or SVG of the map waiting for its frame.
+    pending_view: Option<snapshot::PendingView>,
 }
 
 impl Explorer {
@@ -268,6 +273,7 @@ impl Explorer {
             study: StudyState::default(),
             export_field: None,
             export_dialog: None,
+            pending_view: None,
         };
         if let Some(model) = model_only {
             app.install(Collection::from_model(model));
@@ -291,7 +297,14 @@ impl Explorer {
     }
 
     fn start_compile(&mut self, source: Source) {
-        match CompileJob::spawn(source, self.wake.clone()) {
+        // The first load of a collection goes through the index cache (a second start reopens
+        // the index); recompiles after edits index in memory, which is faster than on disk.
+        let cache = self
+            .collection
+            .is_none()
+            .then(jobs::index_cache_root)
+            .flatten();
+        match CompileJob::spawn(source, self.wake.clone(), cache) {
             Ok(job) => self.job = Some(job),
             Err(err) => {
                 self.load_error = Some(format!("could not start the compile thread: {err}"))
@@ -756,7 +769,17 @@ impl Explorer {
                     }
                 }
             }
-            Command::ExportTo { format, path } => {
+            Command::ExportTo {
+                format: ExportKind::View(view),
+                path,
+            } => {
+                self.export_field = None;
+                self.start_view_export(view, path);
+            }
+            Command::ExportTo {
+                format: ExportKind::Graph(format),
+                path,
+            } => {
                 self.export_field = None;
                 match self.export_to(format, &path) {
                     Ok(()) => self.messages.push(format!(
@@ -781,7 +804,7 @@ impl Explorer {
     }
 
     /// A suggested export path: next to the notes, named after them.
-    fn export_default_path(&self, format: crate::export::Format) -> String {
+    fn export_default_path(&self, format: ExportKind) -> String {
         let name = format!("{}.{}", self.export_stem(), format.extension());
         let dir = self
             .source

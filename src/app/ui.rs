@@ -32,6 +32,7 @@ impl Explorer {
             }
         }
         self.shortcuts(ui);
+        self.view_export_ui(ui);
         self.update_masks();
         self.study.form_in_pane = false;
         self.menu_bar_ui(ui);
@@ -136,7 +137,18 @@ impl Explorer {
                             };
                             let enabled = self.collection.is_some();
                             if ui.add_enabled(enabled, egui::Button::new(label)).clicked() {
-                                self.commands.push(Command::Export(format));
+                                self.commands
+                                    .push(Command::Export(super::ExportKind::Graph(format)));
+                            }
+                        }
+                    });
+                    ui.menu_button("Export map view", |ui| {
+                        for format in super::ViewFormat::ALL {
+                            let enabled = self.collection.is_some();
+                            let button = egui::Button::new(format.menu_label());
+                            if ui.add_enabled(enabled, button).clicked() {
+                                self.commands
+                                    .push(Command::Export(super::ExportKind::View(format)));
                             }
                         }
                     });

@@ -6,6 +6,7 @@ mod compile;
 mod export;
 mod layout;
 mod search;
+mod soak;
 mod weak;
 
 use std::path::PathBuf;
@@ -41,6 +42,8 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Measure the explorer's frame cost headless (the real UI, no window, no GPU).
     BenchUi(bench_ui::BenchUiArgs),
+    /// Drive the explorer headless for a long time (search, open, pan) and sample its memory.
+    Soak(soak::SoakArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
@@ -52,5 +55,6 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Export(args) => export::run(&args),
         Command::Search(args) => search::run(&args),
         Command::BenchUi(args) => bench_ui::run(&args),
+        Command::Soak(args) => soak::run(&args),
     }
 }
