@@ -1220,11 +1220,11 @@ fn segment_meets_rect(a: Pos2, b: Pos2, rect: Rect) -> bool {
     pos < 4 && neg < 4
 }
 
-/// Unit circles with 8, 14 and 24 segments.
-fn unit_circles() -> &'static [Vec<Vec2>; 3] {
-    static CIRCLES: OnceLock<[Vec<Vec2>; 3]> = OnceLock::new();
+/// Unit circles with 6, 8, 14 and 24 segments.
+fn unit_circles() -> &'static [Vec<Vec2>; 4] {
+    static CIRCLES: OnceLock<[Vec<Vec2>; 4]> = OnceLock::new();
     CIRCLES.get_or_init(|| {
-        [8_u16, 14, 24].map(|n| {
+        [6_u16, 8, 14, 24].map(|n| {
             (0..n)
                 .map(|s| {
                     let a = f32::from(s) / f32::from(n) * std::f32::consts::TAU;
@@ -1238,12 +1238,15 @@ fn unit_circles() -> &'static [Vec<Vec2>; 3] {
 /// Appends a feathered disc, optionally with a thin outline ring.
 fn add_disc(mesh: &mut Mesh, c: Pos2, r: f32, fill: Color32, outline: Option<Color32>) {
     let circles = unit_circles();
-    let circle = if r < 4.0 {
+    // Discs of a few pixels (a zoomed-out map of thousands) take the fewest segments.
+    let circle = if r < 2.5 {
         &circles[0]
-    } else if r < 10.0 {
+    } else if r < 4.0 {
         &circles[1]
-    } else {
+    } else if r < 10.0 {
         &circles[2]
+    } else {
+        &circles[3]
     };
     let segments = circle.len() as u32;
     let clear = Color32::TRANSPARENT;
