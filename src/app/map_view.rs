@@ -1354,4 +1354,84 @@ mod tests {
             view
         ));
     }
+
+    #[test]
+    fn edge_budget_keeps_the_heaviest_and_every_edge_of_the_selected_node() {
+        // 300 nodes on a grid in view, 24,000 edges of varied weight: over the budget.
+        let n = 300;
+        let nodes: Vec<serde_json::Value> = (0..n)
+            .map(|i| serde_json::json!({ "id": format!("n{i:03}") }))
+            .collect();
+        let links: Vec<serde_json::Value> = (0..24_000_usize)
+            .map(|k| {
+                let a = k % n;
+                let b = (a + 1 + (k / n) % (n - 1)) % n;
+                serde_json::json!({
+                    "source": format!("n{a:03}"),
+                    "target": format!("n{b:03}"),
+                    "weight": ((k * 7919) % 1000) as f32 / 100.0,
+                })
+            })
+            .collect();
+        let json: crate::graph::GraphJson =
+            serde_json::from_value(serde_json::json!({ "nodes": nodes, "links": links }))
+                .expect("graph json");
+        let model = MapModel::from_json(&json);
+        assert_eq!(model.edges.len(), 24_000);
+        let rect = Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0));
+        let mut view = MapView {
+            positions: (0..n)
+                .map(|i| pos2((i % 20) as f32 * 30.0, (i / 20) as f32 * 30.0))
+                .collect(),
+            ..MapView::default()
+        };
+        view.fit(rect, &vec![true; n]);
+        let shown = vec![true; n];
+        let none = vec![false; n];
+        let rings = vec![None; n];
+        let marks = vec![None; n];
+        let theme = Theme::dark();
+        let selected = 17;
+        let input = MapInput {
+            model: &model,
+            shown: &shown,
+            search_hit: &none,
+            selected: Some(selected),
+            theme: &theme,
+            labels: true,
+            rings: &rings,
+            marks: &marks,
+            gaps: &[],
+        };
+        view.project(rect, &input);
+        view.select_edges(&input, rect);
+        let drawn: std::collections::HashSet<usize> =
+            view.edge_list.iter().map(|&k| k as usize).collect();
+        assert_eq!(drawn.len(), view.edge_list.len(), "no edge twice");
+        let incident: Vec<usize> = model.adjacency[selected].iter().map(|&(_, e)| e).collect();
+        assert!(incident.iter().all(|e| drawn.contains(e)));
+        let extra = incident
+            .iter()
+            .filter(|e| !model.edges_by_weight[..EDGE_BUDGET].contains(e))
+            .count();
+        assert_eq!(view.edge_list.len(), EDGE_BUDGET + extra);
+        let lightest_kept = model.edges_by_weight[..EDGE_BUDGET]
+            .iter()
+            .map(|&e| model.edges[e].weight)
+            .fold(f32::INFINITY, f32::min);
+        for (e, edge) in model.edges.iter().enumerate() {
+            if !drawn.contains(&e) {
+                assert!(edge.weight <= lightest_kept, "edge {e} left out");
+            }
+        }
+        // Under the budget (a part of the map shown), every edge in view is drawn.
+        let few: Vec<bool> = (0..n).map(|i| i < 40).collect();
+        let input = MapInput {
+            shown: &few,
+            ..input
+        };
+        view.select_edges(&input, rect);
+        let expected = model.edges.iter().filter(|e| e.a < 40 && e.b < 40).count();
+        assert_eq!(view.edge_list.len(), expected);
+    }
 }
