@@ -2,6 +2,9 @@
 //!
 //! Drawing is batched: every edge goes into one feathered triangle mesh, every node disc into
 //! another, so a 5,000-node map costs a handful of shapes. Off-screen nodes and edges are culled.
+//! Edges follow a level of detail: segments under a pixel long are skipped, lines thinner than a
+//! pixel are a single quad, and above [`EDGE_BUDGET`] edges on screen only the heaviest are drawn
+//! (plus every edge of the hovered and selected nodes). The mesh is reused across frames.
 //! Labels follow a level of detail: hovered, selected, searched and nearby nodes first, then the
 //! most mentioned; a coarse occupancy grid keeps them from overlapping. When AccessKit is on (a
 //! screen reader, or the kittest harness), each visible node also gets a hit area with its label.
@@ -605,20 +608,20 @@ impl MapView {
             if self.edge_list.len() >= EDGE_BUDGET {
                 break;
             }
-            if let Some(flag) = self.edge_flag.get_mut(k) {
-                if std::mem::take(flag) {
-                    self.edge_list.push(k as u32);
-                }
+            if let Some(flag) = self.edge_flag.get_mut(k)
+                && std::mem::take(flag)
+            {
+                self.edge_list.push(k as u32);
             }
         }
         // The hovered and selected nodes keep every edge (drawn last: on top).
         self.edge_list.reverse();
         for node in [self.hovered, input.selected].into_iter().flatten() {
             for &(_, k) in model.adjacency.get(node).map_or(&[][..], Vec::as_slice) {
-                if let Some(flag) = self.edge_flag.get_mut(k) {
-                    if std::mem::take(flag) {
-                        self.edge_list.push(k as u32);
-                    }
+                if let Some(flag) = self.edge_flag.get_mut(k)
+                    && std::mem::take(flag)
+                {
+                    self.edge_list.push(k as u32);
                 }
             }
         }
