@@ -2,6 +2,9 @@
 //!
 //! Drawing is batched: every edge goes into one feathered triangle mesh, every node disc into
 //! another, so a 5,000-node map costs a handful of shapes. Off-screen nodes and edges are culled.
+//! Edges follow a level of detail: segments under a pixel long are skipped, lines thinner than a
+//! pixel are a single quad, and above [`EDGE_BUDGET`] edges on screen only the heaviest are drawn
+//! (plus every edge of the hovered and selected nodes). The mesh is reused across frames.
 //! Labels follow a level of detail: hovered, selected, searched and nearby nodes first, then the
 //! most mentioned; a coarse occupancy grid keeps them from overlapping. When AccessKit is on (a
 //! screen reader, or the kittest harness), each visible node also gets a hit area with its label.
@@ -125,7 +128,21 @@ pub struct MapView {
     /// Record what the next frame paints, for [`Self::take_scene`].
     pub(super) record_scene: bool,
     scene: Option<MapScene>,
+    /// The map's triangles (edges and discs), reused across frames.
+    mesh: Arc<Mesh>,
+    /// Highlighted edges, appended on top.
+    top_edges: Mesh,
+    /// The edges drawn this frame (model indices).
+    edge_list: Vec<u32>,
+    /// Per edge: on screen and not yet taken (budget selection scratch).
+    edge_flag: Vec<bool>,
 }
+
+/// At most this many edges are drawn (plus those of the hovered and selected nodes): the
+/// heaviest of those on screen. Maps with fewer edges on screen draw every one of them.
+const EDGE_BUDGET: usize = 16_000;
+/// Edges shorter than this on screen lie under their nodes' discs and are not drawn.
+const MIN_EDGE_PX: f32 = 1.0;
 
 const HIT_SLOP: f32 = 4.0;
 
@@ -559,6 +576,62 @@ impl MapView {
         }
     }
 
+    /// Fills `edge_list` with the edges to draw: both ends shown, the segment crosses `rect`
+    /// and is at least [`MIN_EDGE_PX`] long; above [`EDGE_BUDGET`] the heaviest of those
+    /// (heaviest first) plus every one of the hovered and selected nodes.
+    fn select_edges(&mut self, input: &MapInput<'_>, rect: Rect) {
+        let model = input.model;
+        let shown = |i: usize| input.shown.get(i).copied().unwrap_or(true);
+        self.edge_list.clear();
+        for (k, e) in model.edges.iter().enumerate() {
+            if !shown(e.a) || !shown(e.b) {
+                continue;
+            }
+            let (Some(&pa), Some(&pb)) = (self.screen.get(e.a), self.screen.get(e.b)) else {
+                continue;
+            };
+            if (pb - pa).length_sq() < MIN_EDGE_PX * MIN_EDGE_PX
+                || !segment_meets_rect(pa, pb, rect)
+            {
+                continue;
+            }
+            self.edge_list.push(k as u32);
+        }
+        if self.edge_list.len() <= EDGE_BUDGET {
+            // Painted from the back: this keeps the model's order.
+            self.edge_list.reverse();
+            return;
+        }
+        self.edge_flag.clear();
+        self.edge_flag.resize(model.edges.len(), false);
+        for &k in &self.edge_list {
+            self.edge_flag[k as usize] = true;
+        }
+        self.edge_list.clear();
+        for &k in &model.edges_by_weight {
+            if self.edge_list.len() >= EDGE_BUDGET {
+                break;
+            }
+            if let Some(flag) = self.edge_flag.get_mut(k)
+                && std::mem::take(flag)
+            {
+                self.edge_list.push(k as u32);
+            }
+        }
+        // The hovered and selected nodes keep every edge (drawn last: on top).
+        self.edge_list.reverse();
+        for node in [self.hovered, input.selected].into_iter().flatten() {
+            for &(_, k) in model.adjacency.get(node).map_or(&[][..], Vec::as_slice) {
+                if let Some(flag) = self.edge_flag.get_mut(k)
+                    && std::mem::take(flag)
+                {
+                    self.edge_list.push(k as u32);
+                }
+            }
+        }
+        self.edge_list.reverse();
+    }
+
     fn paint(&mut self, ui: &Ui, input: &MapInput<'_>, rect: Rect) {
         let painter = ui.painter_at(rect);
         let t = input.theme;
@@ -589,36 +662,33 @@ impl MapView {
             }
         };
 
-        // Edges and nodes: one feathered mesh, edges first. It gets a clip rectangle of its own
-        // so that the tessellator takes it as it is instead of copying it into a shared mesh.
-        let mut edges = Mesh::default();
-        edges
-            .vertices
-            .reserve(model.edges.len() * 8 + model.nodes.len() * 40);
-        edges
-            .indices
-            .reserve(model.edges.len() * 18 + model.nodes.len() * 100);
-        let mut top_edges = Mesh::default();
+        // Edges and nodes: one mesh, edges first, kept across frames (the tessellator copies
+        // it, so by the next frame it is ours again and its buffers are reused). It gets a clip
+        // rectangle of its own.
+        if Arc::get_mut(&mut self.mesh).is_none() {
+            self.mesh = Arc::new(Mesh::default());
+        }
+        let mut discs = std::mem::take(Arc::make_mut(&mut self.mesh));
+        discs.clear();
+        let mut top_edges = std::mem::take(&mut self.top_edges);
+        top_edges.clear();
+        self.select_edges(input, rect);
         let zoom_w = self.camera.zoom.powf(0.5).clamp(0.4, 2.0);
-        for e in &model.edges {
+        // Drawn weakest first so that the strongest end on top when the budget ordered them.
+        for &k in self.edge_list.iter().rev() {
+            let Some(e) = model.edges.get(k as usize) else {
+                continue;
+            };
             let (a, b) = (e.a, e.b);
-            let shown = |i: usize| input.shown.get(i).copied().unwrap_or(true);
-            if !shown(a) || !shown(b) {
-                continue;
-            }
             let (pa, pb) = (self.screen[a], self.screen[b]);
-            let bb = Rect::from_two_pos(pa, pb);
-            if !bb.intersects(rect) {
-                continue;
-            }
             let width = (0.8 + e.weight.max(0.0).ln_1p() * 0.7) * zoom_w;
             let incident = |n: Option<usize>| n.is_some_and(|n| n == a || n == b);
             let (mesh, width, color) = if incident(focus) || incident(input.selected) {
                 (&mut top_edges, width + 0.6, t.edge_highlight)
             } else if focus.is_some() {
-                (&mut edges, width, t.edge_dimmed)
+                (&mut discs, width, t.edge_dimmed)
             } else {
-                (&mut edges, width, t.edge)
+                (&mut discs, width, t.edge)
             };
             add_line(mesh, pa, pb, width, color);
             if let Some(scene) = &mut self.scene {
@@ -641,10 +711,10 @@ impl MapView {
             let highlight = rgba(t.edge_highlight);
             scene.edges.sort_by_key(|e| e.color == highlight);
         }
-        edges.append_ref(&top_edges);
+        discs.append_ref(&top_edges);
+        self.top_edges = top_edges;
 
         // Nodes: discs with an outline, in the same mesh.
-        let mut discs = edges;
         let mut extras: Vec<Shape> = Vec::new();
         for (i, node) in model.nodes.iter().enumerate() {
             if !self.on_screen[i] {
@@ -722,9 +792,10 @@ impl MapView {
                 });
             }
         }
+        *Arc::make_mut(&mut self.mesh) = discs;
         painter
             .with_clip_rect(painter.clip_rect().shrink(0.25))
-            .add(Shape::mesh(discs));
+            .add(Shape::Mesh(Arc::clone(&self.mesh)));
         painter.extend(extras);
 
         // Exam gaps: hollow nodes; names when zoomed in (else on hover).
@@ -1097,6 +1168,19 @@ fn add_line(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, color: Color32) {
         return;
     }
     let n = vec2(-d.y, d.x) / len;
+    if width < 1.0 {
+        // Thinner than a pixel: one pixel-wide quad of the faded colour (the same coverage
+        // as a feathered line, half the vertices).
+        let color = color.gamma_multiply(width.max(0.2));
+        let h = n * 0.5;
+        let base = mesh.vertices.len() as u32;
+        for p in [a + h, a - h, b + h, b - h] {
+            mesh.colored_vertex(p, color);
+        }
+        mesh.add_triangle(base, base + 1, base + 2);
+        mesh.add_triangle(base + 1, base + 3, base + 2);
+        return;
+    }
     let core = (width * 0.5 - 0.5).max(0.0);
     let outer = width * 0.5 + 0.5;
     // Thin lines: fade the colour instead of drawing sub-pixel cores.
@@ -1121,11 +1205,33 @@ fn add_line(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, color: Color32) {
     }
 }
 
-/// Unit circles with 8, 14 and 24 segments.
-fn unit_circles() -> &'static [Vec<Vec2>; 3] {
-    static CIRCLES: OnceLock<[Vec<Vec2>; 3]> = OnceLock::new();
+/// Does the segment `a`–`b` reach into `rect`? (Its bounding box meets the rectangle and the
+/// rectangle's corners are not all on one side of its line.)
+fn segment_meets_rect(a: Pos2, b: Pos2, rect: Rect) -> bool {
+    if !Rect::from_two_pos(a, b).intersects(rect) {
+        return false;
+    }
+    if rect.contains(a) || rect.contains(b) {
+        return true;
+    }
+    let d = b - a;
+    let side = |p: Pos2| d.x * (p.y - a.y) - d.y * (p.x - a.x);
+    let corners = [
+        rect.left_top(),
+        rect.right_top(),
+        rect.left_bottom(),
+        rect.right_bottom(),
+    ];
+    let pos = corners.iter().filter(|&&c| side(c) > 0.0).count();
+    let neg = corners.iter().filter(|&&c| side(c) < 0.0).count();
+    pos < 4 && neg < 4
+}
+
+/// Unit circles with 6, 8, 14 and 24 segments.
+fn unit_circles() -> &'static [Vec<Vec2>; 4] {
+    static CIRCLES: OnceLock<[Vec<Vec2>; 4]> = OnceLock::new();
     CIRCLES.get_or_init(|| {
-        [8_u16, 14, 24].map(|n| {
+        [6_u16, 8, 14, 24].map(|n| {
             (0..n)
                 .map(|s| {
                     let a = f32::from(s) / f32::from(n) * std::f32::consts::TAU;
@@ -1139,12 +1245,15 @@ fn unit_circles() -> &'static [Vec<Vec2>; 3] {
 /// Appends a feathered disc, optionally with a thin outline ring.
 fn add_disc(mesh: &mut Mesh, c: Pos2, r: f32, fill: Color32, outline: Option<Color32>) {
     let circles = unit_circles();
-    let circle = if r < 4.0 {
+    // Discs of a few pixels (a zoomed-out map of thousands) take the fewest segments.
+    let circle = if r < 2.5 {
         &circles[0]
-    } else if r < 10.0 {
+    } else if r < 4.0 {
         &circles[1]
-    } else {
+    } else if r < 10.0 {
         &circles[2]
+    } else {
+        &circles[3]
     };
     let segments = circle.len() as u32;
     let clear = Color32::TRANSPARENT;
@@ -1211,5 +1320,125 @@ mod tests {
         assert!(m.is_valid());
         assert_eq!(m.vertices.len(), 8 + (1 + 14 * 2) + (1 + 24 * 3));
         assert_eq!(m.indices.len(), 18 + 14 * 3 * 3 + 24 * 5 * 3);
+        // A sub-pixel line is one quad.
+        let mut thin = Mesh::default();
+        add_line(
+            &mut thin,
+            pos2(0.0, 0.0),
+            pos2(10.0, 0.0),
+            0.5,
+            Color32::RED,
+        );
+        assert!(thin.is_valid());
+        assert_eq!((thin.vertices.len(), thin.indices.len()), (4, 6));
+    }
+
+    #[test]
+    fn segments_are_culled_only_when_they_miss_the_view() {
+        let view = Rect::from_min_max(pos2(0.0, 0.0), pos2(100.0, 100.0));
+        // One end inside.
+        assert!(segment_meets_rect(
+            pos2(50.0, 50.0),
+            pos2(500.0, 80.0),
+            view
+        ));
+        // Both ends outside, crossing the view.
+        assert!(segment_meets_rect(
+            pos2(-50.0, 50.0),
+            pos2(150.0, 40.0),
+            view
+        ));
+        // Both ends outside, bounding box overlaps, passes by a corner.
+        assert!(!segment_meets_rect(
+            pos2(-50.0, 20.0),
+            pos2(20.0, -50.0),
+            view
+        ));
+        // Far away.
+        assert!(!segment_meets_rect(
+            pos2(200.0, 200.0),
+            pos2(300.0, 250.0),
+            view
+        ));
+    }
+
+    #[test]
+    fn edge_budget_keeps_the_heaviest_and_every_edge_of_the_selected_node() {
+        // 300 nodes on a grid in view, 24,000 edges of varied weight: over the budget.
+        let n = 300;
+        let nodes: Vec<serde_json::Value> = (0..n)
+            .map(|i| serde_json::json!({ "id": format!("n{i:03}") }))
+            .collect();
+        let links: Vec<serde_json::Value> = (0..24_000_usize)
+            .map(|k| {
+                let a = k % n;
+                let b = (a + 1 + (k / n) % (n - 1)) % n;
+                serde_json::json!({
+                    "source": format!("n{a:03}"),
+                    "target": format!("n{b:03}"),
+                    "weight": ((k * 7919) % 1000) as f32 / 100.0,
+                })
+            })
+            .collect();
+        let json: crate::graph::GraphJson =
+            serde_json::from_value(serde_json::json!({ "nodes": nodes, "links": links }))
+                .expect("graph json");
+        let model = MapModel::from_json(&json);
+        assert_eq!(model.edges.len(), 24_000);
+        let rect = Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0));
+        let mut view = MapView {
+            positions: (0..n)
+                .map(|i| pos2((i % 20) as f32 * 30.0, (i / 20) as f32 * 30.0))
+                .collect(),
+            ..MapView::default()
+        };
+        view.fit(rect, &vec![true; n]);
+        let shown = vec![true; n];
+        let none = vec![false; n];
+        let rings = vec![None; n];
+        let marks = vec![None; n];
+        let theme = Theme::dark();
+        let selected = 17;
+        let input = MapInput {
+            model: &model,
+            shown: &shown,
+            search_hit: &none,
+            selected: Some(selected),
+            theme: &theme,
+            labels: true,
+            rings: &rings,
+            marks: &marks,
+            gaps: &[],
+        };
+        view.project(rect, &input);
+        view.select_edges(&input, rect);
+        let drawn: std::collections::HashSet<usize> =
+            view.edge_list.iter().map(|&k| k as usize).collect();
+        assert_eq!(drawn.len(), view.edge_list.len(), "no edge twice");
+        let incident: Vec<usize> = model.adjacency[selected].iter().map(|&(_, e)| e).collect();
+        assert!(incident.iter().all(|e| drawn.contains(e)));
+        let extra = incident
+            .iter()
+            .filter(|e| !model.edges_by_weight[..EDGE_BUDGET].contains(e))
+            .count();
+        assert_eq!(view.edge_list.len(), EDGE_BUDGET + extra);
+        let lightest_kept = model.edges_by_weight[..EDGE_BUDGET]
+            .iter()
+            .map(|&e| model.edges[e].weight)
+            .fold(f32::INFINITY, f32::min);
+        for (e, edge) in model.edges.iter().enumerate() {
+            if !drawn.contains(&e) {
+                assert!(edge.weight <= lightest_kept, "edge {e} left out");
+            }
+        }
+        // Under the budget (a part of the map shown), every edge in view is drawn.
+        let few: Vec<bool> = (0..n).map(|i| i < 40).collect();
+        let input = MapInput {
+            shown: &few,
+            ..input
+        };
+        view.select_edges(&input, rect);
+        let expected = model.edges.iter().filter(|e| e.a < 40 && e.b < 40).count();
+        assert_eq!(view.edge_list.len(), expected);
     }
 }

@@ -50,6 +50,9 @@ pub struct MapModel {
     /// and more than one node). The first view fits these; loners and small islands that the
     /// layout places far out do not shrink the map to a dot.
     pub main_part: Vec<bool>,
+    /// Edge indices, heaviest first (ties by index): which edges the map keeps when more are
+    /// on screen than it draws.
+    pub edges_by_weight: Vec<usize>,
 }
 
 impl MapModel {
@@ -195,6 +198,14 @@ impl MapModel {
         self.by_importance = order;
         self.adjacency = adjacency;
         self.main_part = self.main_parts();
+        let mut by_weight: Vec<usize> = (0..self.edges.len()).collect();
+        by_weight.sort_by(|&a, &b| {
+            self.edges[b]
+                .weight
+                .total_cmp(&self.edges[a].weight)
+                .then(a.cmp(&b))
+        });
+        self.edges_by_weight = by_weight;
     }
 
     /// See [`MapModel::main_part`]. Every node if no part qualifies.
