@@ -129,6 +129,18 @@ impl<'c> Extractor<'c> {
             .as_ref()
     }
 
+    /// Extracts one note (`note_ix` is its index in the loaded notes, written into its
+    /// [`SectionFacts`]).
+    pub fn note_facts(&self, note_ix: usize, note: &Note) -> NoteFacts {
+        note_facts(note_ix, note, self)
+    }
+
+    /// The graph of the notes from their per-note facts (`per_note[i]` of `notes[i]`): entity
+    /// counts, relations with evidence, catalog relations and topics. Section facts are not read.
+    pub fn graph_of(&self, notes: &[Note], per_note: &[NoteFacts]) -> KnowledgeGraph {
+        build_graph(notes, self, per_note)
+    }
+
     /// Mentions in a text (for tests and tools): catalog ids with byte ranges.
     pub fn mentions_in(&self, text: &str) -> Vec<(String, usize, usize)> {
         self.mentions
@@ -142,9 +154,10 @@ impl<'c> Extractor<'c> {
     }
 }
 
-/// What one note yields before the notes are merged into one graph.
-#[derive(Debug, Default)]
-struct NoteFacts {
+/// What one note yields before the notes are merged into one graph. The incremental recompile
+/// keeps one per note and extracts again only the notes that changed.
+#[derive(Clone, Debug, Default)]
+pub struct NoteFacts {
     sections: Vec<SectionFacts>,
     /// Mentions per catalog entry.
     counts: HashMap<usize, u32>,
@@ -191,7 +204,23 @@ pub fn extract_with(notes: &LoadedNotes, extractor: &Extractor<'_>) -> Extractio
             .map(|(ix, note)| note_facts(ix, note, extractor))
             .collect()
     };
-    build_graph(notes, extractor, per_note)
+    let graph = build_graph(&notes.notes, extractor, &per_note);
+    let mut sections = Vec::new();
+    for facts in per_note {
+        sections.extend(facts.sections);
+    }
+    Extraction {
+        graph,
+        sections,
+        warnings: Vec::new(),
+    }
+}
+
+impl NoteFacts {
+    /// Moves the section facts out (the incremental recompile keeps them in the compile only).
+    pub fn take_sections(&mut self) -> Vec<SectionFacts> {
+        std::mem::take(&mut self.sections)
+    }
 }
 
 /// Byte offsets where each line starts.
@@ -377,11 +406,11 @@ fn title_subject(heading: &str, units: &[Unit], ex: &Extractor<'_>) -> Option<us
     Some(last.entry)
 }
 
-fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>) -> Extraction {
+fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> KnowledgeGraph {
     let catalog = ex.catalog;
     let mut counts: BTreeMap<usize, u32> = BTreeMap::new();
     let mut first_seen: BTreeMap<usize, Evidence> = BTreeMap::new();
-    for (note, facts) in notes.notes.iter().zip(&per_note) {
+    for (note, facts) in notes.iter().zip(per_note) {
         for (&entry, &n) in &facts.counts {
             *counts.entry(entry).or_default() += n;
         }
@@ -417,7 +446,7 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
     let id_of = |entry: usize| catalog.entries.get(entry).map(|e| e.id.as_str());
     // Relations from the wording, one evidence per (pair, kind, line).
     let mut seen = std::collections::HashSet::new();
-    for (note, facts) in notes.notes.iter().zip(&per_note) {
+    for (note, facts) in notes.iter().zip(per_note) {
         for f in &facts.found {
             if !seen.insert((note.file.as_str(), f.source, f.target, f.kind, f.line)) {
                 continue;
@@ -506,7 +535,7 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
         }
     }
     // Topics: one node per distinct title slug, part of its section's subject.
-    for (note, facts) in notes.notes.iter().zip(&per_note) {
+    for (note, facts) in notes.iter().zip(per_note) {
         for (id, label, parent, line) in &facts.topics {
             if id == "topic:" {
                 continue;
@@ -550,15 +579,7 @@ fn build_graph(notes: &LoadedNotes, ex: &Extractor<'_>, per_note: Vec<NoteFacts>
     for edge in graph.graph.edge_weights_mut() {
         edge.evidence.sort();
     }
-    let mut sections = Vec::new();
-    for facts in per_note {
-        sections.extend(facts.sections);
-    }
-    Extraction {
-        graph,
-        sections,
-        warnings: Vec::new(),
-    }
+    graph
 }
 
 #[cfg(test)]
