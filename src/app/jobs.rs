@@ -1,13 +1,18 @@
-//! Background work, so the UI thread never waits: the compile + index job, the file watcher that
-//! triggers recompiles, and the native file dialog.
+//! Background work, so the UI thread never waits: the compile + index job, the file watcher, the
+//! live recompiler that applies changed files incrementally (only they are parsed, extracted and
+//! re-indexed), and the native file dialog.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::sync::mpsc::{
+    Receiver, RecvTimeoutError, Sender, SyncSender, TryRecvError, channel, sync_channel,
+};
 use std::time::{Duration, Instant};
 
 use crate::Compiled;
+use crate::incremental::Incremental;
 use crate::search::SearchIndex;
 
 /// What to compile.
@@ -48,6 +53,8 @@ pub struct Loaded {
     pub index_error: Option<String>,
     pub compile_time: Duration,
     pub index_time: Duration,
+    /// The per-note results behind `compiled`, for the live recompiler (notes on disk only).
+    pub incremental: Option<Incremental>,
 }
 
 /// Where a job is.
@@ -83,11 +90,20 @@ enum JobMsg {
 pub fn compile_and_index(source: &Source, report: &dyn Fn(Stage)) -> Result<Loaded, String> {
     report(Stage::Compiling);
     let started = Instant::now();
-    let compiled = match source {
-        Source::Builtin => crate::compile_builtin(),
-        Source::Path(p) => crate::compile(p).map_err(|e| format!("{e}"))?,
-    };
-    Ok(index_compiled(compiled, started.elapsed(), report))
+    match source {
+        Source::Builtin => Ok(index_compiled(
+            crate::compile_builtin(),
+            started.elapsed(),
+            report,
+        )),
+        Source::Path(p) => {
+            let inc = Incremental::open(p).map_err(|e| format!("{e}"))?;
+            let compiled = inc.compiled().clone();
+            let mut loaded = index_compiled(compiled, started.elapsed(), report);
+            loaded.incremental = Some(inc);
+            Ok(loaded)
+        }
+    }
 }
 
 /// Indexes an already compiled collection.
@@ -108,6 +124,7 @@ pub fn index_compiled(
         index_error,
         compile_time,
         index_time: started.elapsed(),
+        incremental: None,
     }
 }
 
@@ -162,7 +179,8 @@ impl CompileJob {
     }
 }
 
-/// Watches a notes file or folder and says when it changed (debounced by the caller).
+/// Watches a notes file or folder. With a live recompiler, changed paths go straight to it (its
+/// thread debounces them); without one, [`NotesWatcher::take_changed`] says the notes changed.
 pub struct NotesWatcher {
     changed: Arc<AtomicBool>,
     _watcher: notify::RecommendedWatcher,
@@ -170,19 +188,30 @@ pub struct NotesWatcher {
 
 impl NotesWatcher {
     /// Watches `path` (recursively for a folder).
-    pub fn new(path: &Path, wake: Arc<dyn Fn() + Send + Sync>) -> notify::Result<Self> {
+    pub fn new(
+        path: &Path,
+        wake: Arc<dyn Fn() + Send + Sync>,
+        live: Option<Sender<LiveMsg>>,
+    ) -> notify::Result<Self> {
         use notify::Watcher as _;
         let changed = Arc::new(AtomicBool::new(false));
         let flag = changed.clone();
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
                 let Ok(event) = event else { return };
-                if matches!(
+                if !matches!(
                     event.kind,
                     notify::EventKind::Create(_)
                         | notify::EventKind::Modify(_)
                         | notify::EventKind::Remove(_)
                 ) {
+                    return;
+                }
+                let sent = live.as_ref().is_some_and(|tx| {
+                    tx.send(LiveMsg::Paths(Instant::now(), event.paths.clone()))
+                        .is_ok()
+                });
+                if !sent {
                     flag.store(true, Ordering::Release);
                     wake();
                 }
@@ -194,9 +223,179 @@ impl NotesWatcher {
         })
     }
 
-    /// `true` once after the notes changed.
+    /// `true` once after the notes changed (only without a live recompiler).
     pub fn take_changed(&self) -> bool {
         self.changed.swap(false, Ordering::AcqRel)
+    }
+}
+
+/// What the watcher tells the live recompiler.
+pub enum LiveMsg {
+    /// Paths that changed, and when the watcher heard of them.
+    Paths(Instant, Vec<PathBuf>),
+}
+
+/// A collection updated by the live recompiler.
+pub struct LiveUpdate {
+    pub loaded: Loaded,
+    /// When the watcher heard of the first change this update holds.
+    pub first_event: Instant,
+    /// Note files applied.
+    pub files: Vec<String>,
+}
+
+/// How long the watcher must be quiet before changed files are recompiled: editors write a file
+/// in a few steps within a millisecond or two; each millisecond here adds to the time until the
+/// map shows the change.
+pub const LIVE_QUIET: Duration = Duration::from_millis(8);
+
+/// Applies changed files incrementally on a named thread: it owns the per-note results and the
+/// search index, waits for [`LIVE_QUIET`] after the last change, recompiles only the changed
+/// notes, re-indexes only their sections, and sends the new collection to the app.
+pub struct LiveRecompiler {
+    tx: Sender<LiveMsg>,
+    rx: Receiver<Result<LiveUpdate, String>>,
+    _thread: std::thread::JoinHandle<()>,
+}
+
+impl LiveRecompiler {
+    /// Starts the thread with the state of an install.
+    pub fn spawn(
+        inc: Incremental,
+        index: Option<Arc<SearchIndex>>,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> std::io::Result<Self> {
+        let (tx, in_rx) = channel::<LiveMsg>();
+        let (out_tx, rx) = channel();
+        let thread = std::thread::Builder::new()
+            .name("live-recompile".into())
+            .spawn(move || live_loop(inc, index, &in_rx, &out_tx, wake.as_ref()))?;
+        Ok(Self {
+            tx,
+            rx,
+            _thread: thread,
+        })
+    }
+
+    /// Where the watcher sends changed paths.
+    pub fn sender(&self) -> Sender<LiveMsg> {
+        self.tx.clone()
+    }
+
+    /// The newest update, if any (older ones are skipped). Never blocks.
+    pub fn poll(&self) -> Option<Result<LiveUpdate, String>> {
+        let mut newest = None;
+        while let Ok(update) = self.rx.try_recv() {
+            newest = Some(update);
+        }
+        newest
+    }
+}
+
+/// Paths the incremental recompile cannot apply one by one (a folder moved or deleted).
+fn needs_full(path: &Path) -> bool {
+    let is_note_or_picture = path.extension().is_some_and(|e| {
+        let e = e.to_string_lossy().to_ascii_lowercase();
+        matches!(e.as_str(), "md" | "markdown" | "txt") || crate::vault::is_image(&format!("x.{e}"))
+    });
+    !is_note_or_picture && (path.is_dir() || !path.exists())
+}
+
+fn live_loop(
+    mut inc: Incremental,
+    mut index: Option<Arc<SearchIndex>>,
+    rx: &Receiver<LiveMsg>,
+    tx: &Sender<Result<LiveUpdate, String>>,
+    wake: &(dyn Fn() + Send + Sync),
+) {
+    let Some(root) = inc.compiled().notes.root.clone() else {
+        return;
+    };
+    let hidden = |p: &Path| {
+        p.strip_prefix(&root).is_ok_and(|rel| {
+            rel.components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        })
+    };
+    while let Ok(LiveMsg::Paths(first_event, paths)) = rx.recv() {
+        let mut changed: BTreeSet<PathBuf> = paths.into_iter().collect();
+        loop {
+            match rx.recv_timeout(LIVE_QUIET) {
+                Ok(LiveMsg::Paths(_, more)) => changed.extend(more),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        changed.retain(|p| !hidden(p));
+        if changed.is_empty() {
+            continue;
+        }
+        let started = Instant::now();
+        let full = changed.iter().any(|p| needs_full(p));
+        let result = if full {
+            log::info!("a folder changed: recompiling every note");
+            Incremental::open(&root).map(|fresh| {
+                inc = fresh;
+                Vec::new()
+            })
+        } else {
+            let paths: Vec<PathBuf> = changed.into_iter().collect();
+            inc.recompile_paths(&paths)
+        };
+        let changes = match result {
+            Ok(changes) => changes,
+            Err(err) => {
+                let _ = tx.send(Err(format!("could not recompile the notes: {err}")));
+                wake();
+                continue;
+            }
+        };
+        if !full
+            && changes.iter().all(crate::incremental::Change::is_empty)
+            && inc.timings.notes_resolved == 0
+        {
+            continue;
+        }
+        let compile_time = started.elapsed();
+        let files: Vec<String> = changes.iter().map(|c| c.file.clone()).collect();
+        let index_started = Instant::now();
+        let compiled = inc.compiled().clone();
+        let file_refs: Vec<&str> = files.iter().map(String::as_str).collect();
+        let updated = match (&index, full) {
+            (Some(old), false) => old
+                .update_files(&compiled, &file_refs)
+                .or_else(|_| SearchIndex::build(&compiled)),
+            _ => SearchIndex::build(&compiled),
+        };
+        let (new_index, index_error) = match updated {
+            Ok(i) => (Some(Arc::new(i)), None),
+            Err(err) => (None, Some(err.to_string())),
+        };
+        index.clone_from(&new_index);
+        let loaded = Loaded {
+            compiled: Arc::new(compiled),
+            index: new_index,
+            index_error,
+            compile_time,
+            index_time: index_started.elapsed(),
+            incremental: None,
+        };
+        log::debug!(
+            "live recompile of {files:?}: compile {compile_time:?}, index {:?} ({:?})",
+            loaded.index_time,
+            inc.timings
+        );
+        if tx
+            .send(Ok(LiveUpdate {
+                loaded,
+                first_event,
+                files,
+            }))
+            .is_err()
+        {
+            return;
+        }
+        wake();
     }
 }
 

@@ -42,7 +42,7 @@ pub use self::map_view::{Camera, MapView};
 pub use self::model::MapModel;
 pub use self::state::{DATA_DIR_ENV, SavedState, StateStore};
 
-use self::jobs::{CompileJob, FileDialogJob, NotesWatcher, PickResult};
+use self::jobs::{CompileJob, FileDialogJob, LiveRecompiler, Loaded, NotesWatcher, PickResult};
 use self::note_pane::Panes;
 use self::search_panel::SearchPanel;
 pub use self::study::StudyState;
@@ -172,6 +172,8 @@ pub struct Explorer {
     pub load_error: Option<String>,
     watch: bool,
     watcher: Option<NotesWatcher>,
+    /// Applies changed files incrementally (notes on disk, watched).
+    live: Option<LiveRecompiler>,
     changed_at: Option<Instant>,
     layout: Option<Layout>,
     pub map: MapView,
@@ -200,6 +202,8 @@ pub struct Explorer {
     /// The path field for an export, when no save dialog could be shown.
     export_field: Option<(crate::export::Format, String)>,
     export_dialog: Option<jobs::SaveDialogJob>,
+    /// The last live update installed: when the watcher heard of it, and its files.
+    pub last_live: Option<(Instant, Vec<String>)>,
 }
 
 impl Explorer {
@@ -243,6 +247,7 @@ impl Explorer {
             load_error: None,
             watch,
             watcher: None,
+            live: None,
             changed_at: None,
             layout,
             map: MapView::default(),
@@ -265,6 +270,7 @@ impl Explorer {
             study: StudyState::default(),
             export_field: None,
             export_dialog: None,
+            last_live: None,
         };
         if let Some(model) = model_only {
             app.install(Collection::from_model(model));
@@ -275,7 +281,7 @@ impl Explorer {
             app.start_compile(source);
         } else {
             match jobs::compile_and_index(&source, &|_| {}) {
-                Ok(loaded) => app.install(Collection::new(source, loaded)),
+                Ok(loaded) => app.adopt(source, loaded),
                 Err(err) => app.load_error = Some(err),
             }
         }
@@ -296,14 +302,34 @@ impl Explorer {
         }
     }
 
+    /// Puts a compiled collection on screen and, for notes on disk, starts the live recompiler
+    /// and the watcher feeding it.
+    fn adopt(&mut self, source: Source, mut loaded: Loaded) {
+        let incremental = loaded.incremental.take();
+        let index = loaded.index.clone();
+        self.source = source.clone();
+        self.install(Collection::new(source, loaded));
+        self.live = None;
+        if self.watch
+            && let Some(inc) = incremental
+        {
+            match LiveRecompiler::spawn(inc, index, self.wake.clone()) {
+                Ok(live) => self.live = Some(live),
+                Err(err) => log::warn!("cannot start the live recompiler: {err}"),
+            }
+        }
+        self.watch_source();
+    }
+
     /// Starts watching the current notes.
     fn watch_source(&mut self) {
         self.watcher = None;
         if !self.watch {
             return;
         }
+        let live = self.live.as_ref().map(LiveRecompiler::sender);
         if let Some(path) = self.source.path() {
-            match NotesWatcher::new(path, self.wake.clone()) {
+            match NotesWatcher::new(path, self.wake.clone(), live) {
                 Ok(w) => self.watcher = Some(w),
                 Err(err) => log::warn!("cannot watch {}: {err}", path.display()),
             }
@@ -426,15 +452,24 @@ impl Explorer {
             let source = job.source.clone();
             self.job = None;
             match result {
-                Ok(loaded) => {
-                    let first = self.collection.is_none() || self.source != source;
-                    self.source = source.clone();
-                    self.install(Collection::new(source, loaded));
-                    if first {
-                        self.watch_source();
+                Ok(loaded) => self.adopt(source, loaded),
+                Err(err) => self.load_error = Some(err),
+            }
+        }
+        if let Some(live) = &self.live
+            && let Some(update) = live.poll()
+        {
+            match update {
+                Ok(update) => {
+                    let source = self.source.clone();
+                    self.install(Collection::new(source, update.loaded));
+                    self.last_live = Some((update.first_event, update.files));
+                }
+                Err(err) => {
+                    if !self.messages.contains(&err) {
+                        self.messages.push(err);
                     }
                 }
-                Err(err) => self.load_error = Some(err),
             }
         }
         if let Some(w) = &self.watcher
@@ -690,6 +725,7 @@ impl Explorer {
                 self.selected = None;
                 self.panes = Panes::default();
                 self.watcher = None;
+                self.live = None;
                 self.ctx
                     .send_viewport_cmd(egui::ViewportCommand::Title(format!(
                         "cloudatlas — {}",

@@ -41,6 +41,8 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Measure the explorer's frame cost headless (the real UI, no window, no GPU).
     BenchUi(bench_ui::BenchUiArgs),
+    /// Measure the time from a note written on disk to the map showing it (headless explorer).
+    BenchLive(bench_ui::BenchLiveArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
@@ -52,5 +54,6 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Export(args) => export::run(&args),
         Command::Search(args) => search::run(&args),
         Command::BenchUi(args) => bench_ui::run(&args),
+        Command::BenchLive(args) => bench_ui::run_live_bench(&args),
     }
 }
