@@ -403,3 +403,83 @@ fn an_updated_index_answers_like_a_fresh_one_on_an_outline() {
         assert_eq!(answers(&index), answers(&fresh), "seed {seed}");
     }
 }
+
+/// The real explorer, headless, watching its notes: a note edited on disk shows its new entity on
+/// the map, and the surviving nodes keep their positions, pins and the selection.
+#[test]
+fn a_note_edited_on_disk_shows_on_the_map_with_positions_kept() {
+    use cloudatlas::app::{Command, Explorer, ExplorerOptions, Source, StateStore};
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    let notes = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let file = notes.path().join("notes.txt");
+    let text = "Storage\n  Amazon S3 keeps objects.\n\nServerless\n  AWS Lambda reads from S3.\n";
+    std::fs::write(&file, text).unwrap();
+    let (root, store) = (notes.path().to_path_buf(), StateStore::in_dir(data.path()));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            let mut options = ExplorerOptions::headless(Source::Path(root), store);
+            options.watch = true;
+            Explorer::new(&cc.egui_ctx, options)
+        });
+    h.run();
+    h.get_by_label("Amazon S3").click();
+    h.run();
+    h.state_mut()
+        .run_command(Command::TogglePin("lambda".into()));
+    let before: Vec<(String, egui::Pos2)> = {
+        let app = h.state();
+        let model = &app.collection.as_ref().unwrap().model;
+        model
+            .nodes
+            .iter()
+            .map(|n| (n.id.clone(), app.map.positions[model.index[&n.id]]))
+            .collect()
+    };
+    assert!(!before.iter().any(|(id, _)| id == "sqs"));
+
+    std::fs::write(
+        &file,
+        format!("{text}\nQueues\n  Amazon SQS feeds AWS Lambda.\n"),
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        h.step();
+        let shown = h
+            .state()
+            .collection
+            .as_ref()
+            .is_some_and(|c| c.model.index.contains_key("sqs"));
+        if shown {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "sqs never showed");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run();
+    let app = h.state();
+    let model = &app.collection.as_ref().unwrap().model;
+    for (id, at) in &before {
+        let ix = model.index[id];
+        assert!(app.map.positions[ix].distance(*at) < 0.01, "{id} moved");
+    }
+    assert!(app.map.pinned[model.index["lambda"]]);
+    assert_eq!(app.selected.as_deref(), Some("s3"));
+    assert_eq!(
+        app.last_live.as_ref().map(|(_, files)| files.clone()),
+        Some(vec!["notes.txt".to_owned()])
+    );
+    // The search index was updated with the new section.
+    let index = app.collection.as_ref().unwrap().index.as_ref().unwrap();
+    assert!(
+        index
+            .search("queues", 5)
+            .unwrap()
+            .iter()
+            .any(|hit| hit.title == "Queues")
+    );
+}
