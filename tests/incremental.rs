@@ -473,13 +473,23 @@ fn a_note_edited_on_disk_shows_on_the_map_with_positions_kept() {
         app.last_live.as_ref().map(|(_, files)| files.clone()),
         Some(vec!["notes.txt".to_owned()])
     );
-    // The search index was updated with the new section.
-    let index = app.collection.as_ref().unwrap().index.as_ref().unwrap();
-    assert!(
-        index
-            .search("queues", 5)
-            .unwrap()
-            .iter()
-            .any(|hit| hit.title == "Queues")
-    );
+    // The search index follows the map within a few milliseconds, with the new section.
+    let found = |h: &Harness<'_, Explorer>| {
+        let col = h.state().collection.as_ref().unwrap();
+        col.index.as_ref().is_some_and(|index| {
+            index
+                .search("queues", 5)
+                .unwrap()
+                .iter()
+                .any(|hit| hit.title == "Queues")
+        })
+    };
+    while !found(&h) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the index never had it"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        h.step();
+    }
 }

@@ -235,7 +235,20 @@ pub enum LiveMsg {
     Paths(Instant, Vec<PathBuf>),
 }
 
-/// A collection updated by the live recompiler.
+/// What the live recompiler sends: the new compile first (the map shows it at once), then the
+/// search index updated for it.
+pub enum LiveOut {
+    Graph(LiveUpdate),
+    Index {
+        index: Option<Arc<SearchIndex>>,
+        index_error: Option<String>,
+        index_time: Duration,
+    },
+    Failed(String),
+}
+
+/// A collection updated by the live recompiler (its `index` is the previous one until the
+/// [`LiveOut::Index`] that follows).
 pub struct LiveUpdate {
     pub loaded: Loaded,
     /// When the watcher heard of the first change this update holds.
@@ -254,7 +267,7 @@ pub const LIVE_QUIET: Duration = Duration::from_millis(8);
 /// notes, re-indexes only their sections, and sends the new collection to the app.
 pub struct LiveRecompiler {
     tx: Sender<LiveMsg>,
-    rx: Receiver<Result<LiveUpdate, String>>,
+    rx: Receiver<LiveOut>,
     _thread: std::thread::JoinHandle<()>,
 }
 
@@ -282,13 +295,9 @@ impl LiveRecompiler {
         self.tx.clone()
     }
 
-    /// The newest update, if any (older ones are skipped). Never blocks.
-    pub fn poll(&self) -> Option<Result<LiveUpdate, String>> {
-        let mut newest = None;
-        while let Ok(update) = self.rx.try_recv() {
-            newest = Some(update);
-        }
-        newest
+    /// The next message, if any. Never blocks.
+    pub fn poll(&self) -> Option<LiveOut> {
+        self.rx.try_recv().ok()
     }
 }
 
@@ -305,7 +314,7 @@ fn live_loop(
     mut inc: Incremental,
     mut index: Option<Arc<SearchIndex>>,
     rx: &Receiver<LiveMsg>,
-    tx: &Sender<Result<LiveUpdate, String>>,
+    tx: &Sender<LiveOut>,
     wake: &(dyn Fn() + Send + Sync),
 ) {
     let Some(root) = inc.compiled().notes.root.clone() else {
@@ -345,7 +354,9 @@ fn live_loop(
         let changes = match result {
             Ok(changes) => changes,
             Err(err) => {
-                let _ = tx.send(Err(format!("could not recompile the notes: {err}")));
+                let _ = tx.send(LiveOut::Failed(format!(
+                    "could not recompile the notes: {err}"
+                )));
                 wake();
                 continue;
             }
@@ -358,8 +369,24 @@ fn live_loop(
         }
         let compile_time = started.elapsed();
         let files: Vec<String> = changes.iter().map(|c| c.file.clone()).collect();
+        let compiled = Arc::new(inc.compiled().clone());
+        let update = LiveUpdate {
+            loaded: Loaded {
+                compiled: compiled.clone(),
+                index: index.clone(),
+                index_error: None,
+                compile_time,
+                index_time: Duration::ZERO,
+                incremental: None,
+            },
+            first_event,
+            files: files.clone(),
+        };
+        if tx.send(LiveOut::Graph(update)).is_err() {
+            return;
+        }
+        wake();
         let index_started = Instant::now();
-        let compiled = inc.compiled().clone();
         let file_refs: Vec<&str> = files.iter().map(String::as_str).collect();
         let updated = match (&index, full) {
             (Some(old), false) => old
@@ -372,27 +399,17 @@ fn live_loop(
             Err(err) => (None, Some(err.to_string())),
         };
         index.clone_from(&new_index);
-        let loaded = Loaded {
-            compiled: Arc::new(compiled),
-            index: new_index,
-            index_error,
-            compile_time,
-            index_time: index_started.elapsed(),
-            incremental: None,
-        };
+        let index_time = index_started.elapsed();
         log::debug!(
-            "live recompile of {files:?}: compile {compile_time:?}, index {:?} ({:?})",
-            loaded.index_time,
+            "live recompile of {files:?}: compile {compile_time:?}, index {index_time:?} ({:?})",
             inc.timings
         );
-        if tx
-            .send(Ok(LiveUpdate {
-                loaded,
-                first_event,
-                files,
-            }))
-            .is_err()
-        {
+        let sent = tx.send(LiveOut::Index {
+            index: new_index,
+            index_error,
+            index_time,
+        });
+        if sent.is_err() {
             return;
         }
         wake();

@@ -456,16 +456,26 @@ impl Explorer {
                 Err(err) => self.load_error = Some(err),
             }
         }
-        if let Some(live) = &self.live
-            && let Some(update) = live.poll()
-        {
-            match update {
-                Ok(update) => {
+        while let Some(out) = self.live.as_ref().and_then(LiveRecompiler::poll) {
+            match out {
+                jobs::LiveOut::Graph(update) => {
                     let source = self.source.clone();
                     self.install(Collection::new(source, update.loaded));
                     self.last_live = Some((update.first_event, update.files));
                 }
-                Err(err) => {
+                jobs::LiveOut::Index {
+                    index,
+                    index_error,
+                    index_time,
+                } => {
+                    if let Some(col) = &mut self.collection {
+                        col.index = index;
+                        col.index_error = index_error;
+                        col.index_time = index_time;
+                        self.search.invalidate();
+                    }
+                }
+                jobs::LiveOut::Failed(err) => {
                     if !self.messages.contains(&err) {
                         self.messages.push(err);
                     }
