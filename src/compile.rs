@@ -71,7 +71,7 @@ impl Compiled {
                         .evidence
                         .iter()
                         .map(|ev| EvidenceJson {
-                            file: ev.file.clone(),
+                            file: ev.file.to_string(),
                             line: ev.line,
                         })
                         .collect(),
@@ -83,8 +83,8 @@ impl Compiled {
             .iter_sections()
             .map(|(note, section, facts)| SectionJson {
                 id: section.id.clone(),
-                file: section.file.clone(),
-                title: section.title.clone(),
+                file: section.file.to_string(),
+                title: section.title.to_string(),
                 level: section.level,
                 line_start: section.line_start,
                 line_end: section.line_end,

@@ -525,7 +525,7 @@ fn diff(file: &str, old: Option<&Note>, new: Option<&Note>) -> Change {
                     (
                         s.id.clone(),
                         (
-                            s.title.clone(),
+                            s.title.to_string(),
                             s.line_start,
                             s.line_end,
                             n.section_text(s).to_owned(),

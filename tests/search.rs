@@ -74,9 +74,9 @@ fn note(file: &str, secs: &[Sec], note_index: usize) -> (Note, Vec<SectionFacts>
         let title = s.path.last().unwrap().to_string();
         sections.push(Section {
             id: format!("{file}#{}", cloudatlas::util::slug(&s.path.join(" "))),
-            file: file.to_owned(),
-            title,
-            heading_path: s.path.iter().map(|p| p.to_string()).collect(),
+            file: file.into(),
+            title: title.into(),
+            heading_path: s.path.iter().map(|p| (*p).into()).collect(),
             level: level as u8,
             line_start: starts[i].0,
             line_end,
@@ -90,7 +90,7 @@ fn note(file: &str, secs: &[Sec], note_index: usize) -> (Note, Vec<SectionFacts>
                 .mentions
                 .iter()
                 .map(|id| Mention {
-                    entity_id: id.to_string(),
+                    entity_id: (*id).into(),
                     line: starts[i].0,
                     byte_start: starts[i].1,
                     byte_end: starts[i].1 + 1,

@@ -38,9 +38,9 @@ fn line_start_byte(text: &str, line: u32) -> usize {
 fn section(text: &str, slug: &str, title: &str, lines: (u32, u32)) -> Section {
     Section {
         id: format!("devops.txt#{slug}"),
-        file: "devops.txt".to_owned(),
-        title: title.to_owned(),
-        heading_path: vec![title.to_owned()],
+        file: "devops.txt".into(),
+        title: title.into(),
+        heading_path: vec![title.into()],
         level: 1,
         line_start: lines.0,
         line_end: lines.1,
@@ -58,7 +58,7 @@ fn entity(id: &str, label: &str, kind: EntityKind, category: &str, mentions: u32
 
 fn mention(id: &str, line: u32) -> Mention {
     Mention {
-        entity_id: id.to_owned(),
+        entity_id: id.into(),
         line,
         byte_start: 0,
         byte_end: 0,

@@ -261,7 +261,7 @@ fn section_ui(
                 open = !open;
                 ui.data_mut(|d| d.insert_temp(open_id, open));
             }
-            ui.label(RichText::new(&section.title).strong());
+            ui.label(RichText::new(&*section.title).strong());
             ui.label(
                 RichText::new(format!(
                     "{}:{}–{}",
@@ -272,7 +272,7 @@ fn section_ui(
             );
             if let Some(root) = col.source.path() {
                 let file = if root.is_dir() {
-                    root.join(&section.file)
+                    root.join(&*section.file)
                 } else {
                     root.to_path_buf()
                 };
@@ -364,14 +364,14 @@ fn section_ui(
                         .text
                         .get(m.byte_start..m.byte_end.min(line_end))
                         .unwrap_or("");
-                    let link = if m.entity_id == current {
+                    let link = if &*m.entity_id == current {
                         ui.label(RichText::new(shown).strong().color(t.edge_highlight))
                     } else {
                         ui.link(shown)
                     };
-                    if link.clicked() && m.entity_id != current {
+                    if link.clicked() && &*m.entity_id != current {
                         cmds.push(Command::Select {
-                            entity_id: m.entity_id.clone(),
+                            entity_id: m.entity_id.to_string(),
                             center: true,
                         });
                     }

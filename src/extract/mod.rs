@@ -17,17 +17,19 @@ pub use self::relations::{Found, LineFacts, Unit};
 pub use self::topics::{is_topic_title, slug, topic_id};
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, EntryKind, RelationKind};
 use crate::graph::{Entity, EntityKind, Evidence, KnowledgeGraph, Relation};
 use crate::notes::{LoadedNotes, Note, Warning};
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 /// A mention of an entity in a section.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
-    pub entity_id: String,
+    /// The entity's id, shared with every other mention of it (one allocation per entity).
+    pub entity_id: Arc<str>,
     /// 1-based line in the note.
     pub line: u32,
     /// Byte range in the note's text.
@@ -81,10 +83,10 @@ pub struct SectionFacts {
 impl SectionFacts {
     /// Distinct entity ids mentioned, sorted.
     pub fn entity_ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self.mentions.iter().map(|m| m.entity_id.clone()).collect();
-        ids.sort();
+        let mut ids: Vec<&str> = self.mentions.iter().map(|m| &*m.entity_id).collect();
+        ids.sort_unstable();
         ids.dedup();
-        ids
+        ids.into_iter().map(str::to_owned).collect()
     }
 }
 
@@ -105,6 +107,8 @@ pub struct Extractor<'c> {
     mentions: MentionMatcher,
     cues: CueMatcher,
     kinds: Vec<EntryKind>,
+    /// Per catalog entry, its id, shared by all [`Mention`]s of it.
+    ids: Vec<Arc<str>>,
 }
 
 impl<'c> Extractor<'c> {
@@ -113,11 +117,17 @@ impl<'c> Extractor<'c> {
         let mentions = MentionMatcher::new(catalog)?;
         let cues = CueMatcher::new()?;
         let kinds = catalog.entries.iter().map(|e| e.kind).collect();
+        let ids = catalog
+            .entries
+            .iter()
+            .map(|e| Arc::from(e.id.as_str()))
+            .collect();
         Ok(Self {
             catalog,
             mentions,
             cues,
             kinds,
+            ids,
         })
     }
 
@@ -159,10 +169,9 @@ impl<'c> Extractor<'c> {
 #[derive(Clone, Debug, Default)]
 pub struct NoteFacts {
     sections: Vec<SectionFacts>,
-    /// Mentions per catalog entry.
-    counts: HashMap<usize, u32>,
-    /// First line each entry is mentioned on.
-    first_line: HashMap<usize, u32>,
+    /// Per catalog entry the note mentions: (entry, mentions, first line), sorted by entry.
+    entries: Vec<(usize, u32, u32)>,
+    /// Relations, each (source, target, kind, line) once, in the order found.
     found: Vec<Found>,
     /// Topics: (section index, title, label, parent subject, heading line).
     topics: Vec<(String, String, Option<usize>, u32)>,
@@ -298,7 +307,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
                 .and_then(|&(a, b)| units.get(a..b))
                 .unwrap_or(&[]);
             own = title_subject(line_text(first), heading_units, ex);
-            let mut residual = section.title.clone().into_bytes();
+            let mut residual = section.title.as_bytes().to_vec();
             for m in ex.mentions.find(&section.title, ex.catalog) {
                 for b in residual.get_mut(m.start..m.end).unwrap_or(&mut []) {
                     *b = b' ';
@@ -325,20 +334,41 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             ..SectionFacts::default()
         });
     }
-    // Mentions and counts.
+    // Mentions and counts. Each section's list is allocated at its final size (there are
+    // many sections and mentions in a big collection).
+    let mut per_section = vec![0usize; facts.sections.len()];
+    for &li in &line_of_mention {
+        if let Some(n) = section_of_line
+            .get(li)
+            .copied()
+            .flatten()
+            .and_then(|si| per_section.get_mut(si))
+        {
+            *n += 1;
+        }
+    }
+    for (sf, &n) in facts.sections.iter_mut().zip(&per_section) {
+        sf.mentions.reserve_exact(n);
+    }
+    // (mentions, first line) per catalog entry.
+    let mut by_entry: Vec<(u32, u32)> = vec![(0, 0); ex.catalog.entries.len()];
     for (m, &li) in raw.iter().zip(&line_of_mention) {
         let line = u32::try_from(li + 1).unwrap_or(u32::MAX);
-        *facts.counts.entry(m.entry).or_default() += 1;
-        facts.first_line.entry(m.entry).or_insert(line);
+        if let Some((count, first)) = by_entry.get_mut(m.entry) {
+            if *count == 0 {
+                *first = line;
+            }
+            *count += 1;
+        }
         let Some(si) = section_of_line.get(li).copied().flatten() else {
             continue;
         };
-        let Some(entry) = ex.catalog.entries.get(m.entry) else {
+        let Some(id) = ex.ids.get(m.entry) else {
             continue;
         };
         if let Some(sf) = facts.sections.get_mut(si) {
             sf.mentions.push(Mention {
-                entity_id: entry.id.clone(),
+                entity_id: Arc::clone(id),
                 line,
                 byte_start: m.start,
                 byte_end: m.end,
@@ -386,7 +416,17 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             heading: heading_line.get(li).copied().unwrap_or(false),
         });
     }
-    facts.found = relations::relations(&lines, &ex.kinds, &ex.cues);
+    facts.entries = by_entry
+        .iter()
+        .enumerate()
+        .filter(|(_, (count, _))| *count > 0)
+        .map(|(entry, &(count, first))| (entry, count, first))
+        .collect();
+    let mut found = relations::relations(&lines, &ex.kinds, &ex.cues);
+    let mut seen = std::collections::HashSet::with_capacity(found.len());
+    found.retain(|f| seen.insert((f.source, f.target, f.kind, f.line)));
+    found.shrink_to_fit();
+    facts.found = found;
     facts
 }
 
@@ -410,13 +450,20 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
     let catalog = ex.catalog;
     let mut counts: BTreeMap<usize, u32> = BTreeMap::new();
     let mut first_seen: BTreeMap<usize, Evidence> = BTreeMap::new();
-    for (note, facts) in notes.iter().zip(per_note) {
-        for (&entry, &n) in &facts.counts {
+    // One shared copy of each file name for all its evidence (the sections' copy when there is one).
+    let files: Vec<Arc<str>> = notes
+        .iter()
+        .map(|n| {
+            n.sections
+                .first()
+                .map_or_else(|| Arc::from(n.file.as_str()), |s| Arc::clone(&s.file))
+        })
+        .collect();
+    for (file, facts) in files.iter().zip(per_note) {
+        for &(entry, n, line) in &facts.entries {
             *counts.entry(entry).or_default() += n;
-        }
-        for (&entry, &line) in &facts.first_line {
             first_seen.entry(entry).or_insert_with(|| Evidence {
-                file: note.file.clone(),
+                file: Arc::clone(file),
                 line,
             });
         }
@@ -444,27 +491,25 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
         });
     }
     let id_of = |entry: usize| catalog.entries.get(entry).map(|e| e.id.as_str());
-    // Relations from the wording, one evidence per (pair, kind, line).
-    let mut seen = std::collections::HashSet::new();
-    for (note, facts) in notes.iter().zip(per_note) {
+    let mut edges = Edges::default();
+    // Relations from the wording, one evidence per (pair, kind, line) of a note.
+    for (file, facts) in files.iter().zip(per_note) {
         for f in &facts.found {
-            if !seen.insert((note.file.as_str(), f.source, f.target, f.kind, f.line)) {
-                continue;
-            }
             let (Some(a), Some(b)) = (id_of(f.source), id_of(f.target)) else {
                 continue;
             };
             let (Some(na), Some(nb)) = (graph.node(a), graph.node(b)) else {
                 continue;
             };
-            graph.add_relation(
+            edges.add(
+                &mut graph,
                 na,
                 nb,
                 Relation {
                     kind: f.kind,
                     weight: f.weight,
                     evidence: vec![Evidence {
-                        file: note.file.clone(),
+                        file: Arc::clone(file),
                         line: f.line,
                     }],
                     from_catalog: false,
@@ -501,7 +546,8 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
             let (Some(na), Some(nb)) = (graph.node(a), graph.node(b)) else {
                 continue;
             };
-            graph.add_relation(
+            edges.add(
+                &mut graph,
                 na,
                 nb,
                 Relation {
@@ -522,7 +568,8 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
             let (Some(na), Some(nb)) = (graph.node(&entry.id), graph.node(&rel.target)) else {
                 continue;
             };
-            graph.add_relation(
+            edges.add(
+                &mut graph,
                 na,
                 nb,
                 Relation {
@@ -535,7 +582,7 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
         }
     }
     // Topics: one node per distinct title slug, part of its section's subject.
-    for (note, facts) in notes.iter().zip(per_note) {
+    for (file, facts) in files.iter().zip(per_note) {
         for (id, label, parent, line) in &facts.topics {
             if id == "topic:" {
                 continue;
@@ -559,14 +606,15 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
                 }),
             };
             if let Some(parent_node) = parent.and_then(id_of).and_then(|p| graph.node(p)) {
-                graph.add_relation(
+                edges.add(
+                    &mut graph,
                     node,
                     parent_node,
                     Relation {
                         kind: RelationKind::PartOf,
                         weight: 1.0,
                         evidence: vec![Evidence {
-                            file: note.file.clone(),
+                            file: Arc::clone(file),
                             line: *line,
                         }],
                         from_catalog: false,
@@ -575,11 +623,43 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
             }
         }
     }
-    // Evidence in a stable order.
+    // Evidence in a stable order, each piece once.
     for edge in graph.graph.edge_weights_mut() {
-        edge.evidence.sort();
+        edge.evidence.sort_unstable();
+        edge.evidence.dedup();
     }
     graph
+}
+
+/// The edges [`build_graph`] has made, by their ends and kind: merging into an edge is a lookup,
+/// not a scan of the node's edges and of the edge's evidence (which grows with every note).
+#[derive(Default)]
+struct Edges {
+    by_ends: HashMap<(NodeIndex, NodeIndex, RelationKind), EdgeIndex>,
+}
+
+impl Edges {
+    /// [`KnowledgeGraph::add_relation`] for a graph whose edges were all added here: merged into
+    /// the edge of the same kind between the same nodes (either direction for symmetric kinds).
+    /// Evidence is appended as is; [`build_graph`] sorts and deduplicates it at the end.
+    fn add(&mut self, graph: &mut KnowledgeGraph, a: NodeIndex, b: NodeIndex, relation: Relation) {
+        let kind = relation.kind;
+        let existing = self.by_ends.get(&(a, b, kind)).or_else(|| {
+            if kind.is_symmetric() {
+                self.by_ends.get(&(b, a, kind))
+            } else {
+                None
+            }
+        });
+        if let Some(w) = existing.and_then(|&e| graph.graph.edge_weight_mut(e)) {
+            w.weight += relation.weight;
+            w.from_catalog |= relation.from_catalog;
+            w.evidence.extend(relation.evidence);
+            return;
+        }
+        let edge = graph.graph.add_edge(a, b, relation);
+        self.by_ends.insert((a, b, kind), edge);
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod json;
 pub use self::json::{EvidenceJson, GraphJson, LinkJson, MarkerJson, NodeJson, SectionJson};
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef as _;
@@ -97,7 +98,8 @@ impl Entity {
 /// Where in the notes a relation was found.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Evidence {
-    pub file: String,
+    /// The note's path relative to the notes root (shared, not one copy per piece of evidence).
+    pub file: Arc<str>,
     pub line: u32,
 }
 

@@ -304,7 +304,7 @@ pub fn parse_note(
                 .front_matter
                 .title
                 .clone()
-                .or_else(|| parsed.sections.first().map(|s| s.title.clone()))
+                .or_else(|| parsed.sections.first().map(|s| s.title.to_string()))
                 .unwrap_or(stem);
             Note {
                 file: file.to_owned(),

@@ -416,7 +416,7 @@ mod tests {
     fn heads(p: &Parsed) -> Vec<(u8, u32, u32, String)> {
         p.sections
             .iter()
-            .map(|s| (s.level, s.line_start, s.line_end, s.title.clone()))
+            .map(|s| (s.level, s.line_start, s.line_end, s.title.to_string()))
             .collect()
     }
 
@@ -432,7 +432,13 @@ mod tests {
                 (2, 10, 11, "MFA delete".to_owned()),
             ]
         );
-        assert_eq!(p.sections[1].heading_path, ["S3", "Versioning"]);
+        assert_eq!(
+            p.sections[1].heading_path,
+            [
+                std::sync::Arc::from("S3"),
+                std::sync::Arc::from("Versioning")
+            ]
+        );
         assert_eq!(p.sections[1].id, "n.md#s3/versioning");
     }
 
@@ -565,7 +571,7 @@ mod tests {
             assert_eq!(split.links, whole.links);
             assert_eq!(split.tags, whole.tags);
         }
-        let titles: Vec<&str> = whole.sections.iter().map(|s| s.title.as_str()).collect();
+        let titles: Vec<&str> = whole.sections.iter().map(|s| &*s.title).collect();
         assert_eq!(titles, ["One", "Two", "Set", "Three"]);
         assert!(chunks(doc, 1).len() >= 3);
     }
@@ -573,6 +579,6 @@ mod tests {
     #[test]
     fn heading_with_link_and_code() {
         let p = parse_str("## Using [[KMS|keys]] with `aws kms`\n");
-        assert_eq!(p.sections[0].title, "Using keys with aws kms");
+        assert_eq!(&*p.sections[0].title, "Using keys with aws kms");
     }
 }

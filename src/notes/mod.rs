@@ -17,6 +17,8 @@ pub use self::load::{
     parse_note,
 };
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// How a note is written.
@@ -89,12 +91,13 @@ pub struct Section {
     /// Content-derived id: `file#slug-of-heading-path`, with `~N` appended when the same path
     /// occurs more than once in a file. Stable across a recompile and edits elsewhere.
     pub id: String,
-    /// The note's path relative to the notes root.
-    pub file: String,
+    /// The note's path relative to the notes root (shared by every section of the note).
+    pub file: Arc<str>,
     /// The heading text, cleaned of decoration (`CodeDeploy -` → `CodeDeploy`).
-    pub title: String,
-    /// Titles of the enclosing sections, outermost first, then this one.
-    pub heading_path: Vec<String>,
+    pub title: Arc<str>,
+    /// Titles of the enclosing sections, outermost first, then this one (shared with those
+    /// sections' `title`s).
+    pub heading_path: Vec<Arc<str>>,
     /// 1 for a top-level heading, 2 for a sub-heading, and so on; 0 for text before any heading.
     pub level: u8,
     /// 1-based first line (the heading line).

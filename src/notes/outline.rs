@@ -2,6 +2,7 @@
 //! headings into [`Section`]s with heading paths, content-derived ids and line/byte ranges.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::Section;
 
@@ -96,19 +97,21 @@ pub fn build_sections(
 ) -> Vec<Section> {
     let n = lines.len();
     let mut out = Vec::with_capacity(headings.len() + 1);
+    // One copy of the file name for every section of the note.
+    let shared_file: Arc<str> = Arc::from(file);
     let first = headings.first().map_or(n, |h| h.line.min(n));
     if preamble_from < first {
         let has_content = (preamble_from..first).any(|i| !is_filler(lines.get(text, i)));
         if has_content {
             let end = trim_end(text, lines, preamble_from, first - 1, is_filler);
-            let stem = std::path::Path::new(file)
+            let stem: Arc<str> = std::path::Path::new(file)
                 .file_stem()
-                .map_or_else(|| file.to_owned(), |s| s.to_string_lossy().into_owned());
+                .map_or_else(|| Arc::from(file), |s| Arc::from(s.to_string_lossy()));
             out.push(make_section(
-                file,
+                &shared_file,
                 text,
                 lines,
-                stem.clone(),
+                Arc::clone(&stem),
                 vec![stem],
                 0,
                 preamble_from,
@@ -132,7 +135,7 @@ pub fn build_sections(
         next_at[level] = h.line.min(n);
     }
     // (level, title, slug of the path up to and including this heading)
-    let mut stack: Vec<(u8, String, String)> = Vec::new();
+    let mut stack: Vec<(u8, Arc<str>, String)> = Vec::new();
     let mut seen: HashMap<String, u32, BuildFnv> =
         HashMap::with_capacity_and_hasher(headings.len(), BuildFnv);
     for (k, h) in headings.iter().enumerate() {
@@ -151,8 +154,9 @@ pub fn build_sections(
             Some((_, _, parent)) => format!("{parent}/{own}"),
             None => own,
         };
-        stack.push((h.level, h.title.clone(), slug.clone()));
-        let path: Vec<String> = stack.iter().map(|(_, t, _)| t.clone()).collect();
+        let title: Arc<str> = Arc::from(h.title.as_str());
+        stack.push((h.level, Arc::clone(&title), slug.clone()));
+        let path: Vec<Arc<str>> = stack.iter().map(|(_, t, _)| Arc::clone(t)).collect();
         let count = seen.entry(slug.clone()).or_insert(0);
         *count += 1;
         let slug = if *count > 1 {
@@ -161,10 +165,10 @@ pub fn build_sections(
             slug
         };
         out.push(make_section(
-            file,
+            &shared_file,
             text,
             lines,
-            h.title.clone(),
+            title,
             path,
             h.level,
             h.line,
@@ -190,11 +194,11 @@ fn trim_end(
 
 #[allow(clippy::too_many_arguments)]
 fn make_section(
-    file: &str,
+    file: &Arc<str>,
     text: &str,
     lines: &Lines,
-    title: String,
-    heading_path: Vec<String>,
+    title: Arc<str>,
+    heading_path: Vec<Arc<str>>,
     level: u8,
     start: usize,
     end: usize,
@@ -204,7 +208,7 @@ fn make_section(
     let byte_end = lines.span(end).1.max(byte_start).min(text.len());
     Section {
         id: format!("{file}#{slug}"),
-        file: file.to_owned(),
+        file: Arc::clone(file),
         title,
         heading_path,
         level,

@@ -943,7 +943,7 @@ mod tests {
         sections("t.txt", text, &mut w)
             .into_iter()
             .filter(|s| s.level > 0)
-            .map(|s| (s.line_start as usize, s.level, s.title))
+            .map(|s| (s.line_start as usize, s.level, s.title.to_string()))
             .collect()
     }
 
@@ -1131,7 +1131,7 @@ mod tests {
             .collect();
         assert_eq!(got, [(1, 1, 1), (1, 3, 4), (1, 8, 9)]);
         assert_eq!(s[1].id, "n.txt#iam");
-        assert_eq!(s[2].heading_path, ["KMS"]);
+        assert_eq!(s[2].heading_path, [std::sync::Arc::from("KMS")]);
     }
 
     #[test]
@@ -1141,7 +1141,7 @@ mod tests {
         let s = sections("n.txt", text, &mut w);
         assert_eq!(s[0].level, 0);
         assert_eq!((s[0].line_start, s[0].line_end), (1, 1));
-        assert_eq!(s[1].title, "S3");
+        assert_eq!(&*s[1].title, "S3");
     }
 
     #[test]

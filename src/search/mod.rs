@@ -282,8 +282,8 @@ fn docs_of<'a>(
             kinds.extend(facts.markers.iter().map(|m| m.kind.as_str().to_owned()));
             SectionDoc {
                 id: section.id.clone(),
-                file: section.file.clone(),
-                title: section.title.clone(),
+                file: section.file.to_string(),
+                title: section.title.to_string(),
                 ancestors,
                 line_start: section.line_start,
                 line_end: section.line_end,
@@ -824,7 +824,7 @@ fn rescore(
 fn known_entities(compiled: &Compiled) -> BTreeSet<String> {
     let mut ids: HashSet<&str> = HashSet::new();
     for facts in &compiled.sections {
-        ids.extend(facts.mentions.iter().map(|m| m.entity_id.as_str()));
+        ids.extend(facts.mentions.iter().map(|m| &*m.entity_id));
     }
     ids.into_iter().map(str::to_owned).collect()
 }

@@ -49,12 +49,12 @@ pub fn lookup(compiled: &Compiled, id: &str) -> Option<MarkTarget> {
 }
 
 /// `file › Heading › Sub-heading` (a heading equal to the file name is not repeated).
-fn section_label(file: &str, heading_path: &[String], title: &str) -> String {
+fn section_label(file: &str, heading_path: &[std::sync::Arc<str>], title: &str) -> String {
     let mut parts: Vec<&str> = vec![file];
     parts.extend(
         heading_path
             .iter()
-            .map(String::as_str)
+            .map(|h| &**h)
             .filter(|h| !h.is_empty() && *h != file),
     );
     if parts.len() == 1 && !title.is_empty() && title != file {
@@ -87,7 +87,7 @@ pub fn source_lines(compiled: &Compiled, id: &str, limit: usize) -> Vec<SourceLi
                 text: line_text(note, section.line_start),
             });
         }
-        for mention in facts.mentions.iter().filter(|m| m.entity_id == id) {
+        for mention in facts.mentions.iter().filter(|m| &*m.entity_id == id) {
             out.insert(SourceLine {
                 file: note.file.clone(),
                 line: mention.line,

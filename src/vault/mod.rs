@@ -422,7 +422,7 @@ fn relation(kind: RelationKind, file: &str, line: u32) -> Relation {
         kind,
         weight: 1.0,
         evidence: vec![Evidence {
-            file: file.to_owned(),
+            file: file.into(),
             line,
         }],
         from_catalog: false,
@@ -554,9 +554,9 @@ mod tests {
                 .enumerate()
                 .map(|(i, h)| Section {
                     id: format!("{file}#{}", slug(h)),
-                    file: file.to_owned(),
-                    title: (*h).to_owned(),
-                    heading_path: vec![(*h).to_owned()],
+                    file: file.into(),
+                    title: (*h).into(),
+                    heading_path: vec![(*h).into()],
                     level: 1,
                     line_start: u32::try_from(i + 1).unwrap(),
                     line_end: u32::try_from(i + 1).unwrap(),
