@@ -54,7 +54,7 @@ pub struct Loaded {
     pub compile_time: Duration,
     pub index_time: Duration,
     /// The per-note results behind `compiled`, for the live recompiler (notes on disk only).
-    pub incremental: Option<Incremental>,
+    pub incremental: Option<Box<Incremental>>,
 }
 
 /// Where a job is.
@@ -100,7 +100,7 @@ pub fn compile_and_index(source: &Source, report: &dyn Fn(Stage)) -> Result<Load
             let inc = Incremental::open(p).map_err(|e| format!("{e}"))?;
             let compiled = inc.compiled().clone();
             let mut loaded = index_compiled(compiled, started.elapsed(), report);
-            loaded.incremental = Some(inc);
+            loaded.incremental = Some(Box::new(inc));
             Ok(loaded)
         }
     }

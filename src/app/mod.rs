@@ -313,7 +313,7 @@ impl Explorer {
         if self.watch
             && let Some(inc) = incremental
         {
-            match LiveRecompiler::spawn(inc, index, self.wake.clone()) {
+            match LiveRecompiler::spawn(*inc, index, self.wake.clone()) {
                 Ok(live) => self.live = Some(live),
                 Err(err) => log::warn!("cannot start the live recompiler: {err}"),
             }
