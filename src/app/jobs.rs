@@ -301,13 +301,30 @@ impl LiveRecompiler {
     }
 }
 
-/// Paths the incremental recompile cannot apply one by one (a folder moved or deleted).
-fn needs_full(path: &Path) -> bool {
+/// Paths the incremental recompile cannot apply one by one: a folder moved in, or a folder that
+/// held notes moved out or deleted. Editors' temporary files (vim's `4913`, `*.swp`) are not.
+fn needs_full(path: &Path, root: &Path, inc: &Incremental) -> bool {
     let is_note_or_picture = path.extension().is_some_and(|e| {
         let e = e.to_string_lossy().to_ascii_lowercase();
         matches!(e.as_str(), "md" | "markdown" | "txt") || crate::vault::is_image(&format!("x.{e}"))
     });
-    !is_note_or_picture && (path.is_dir() || !path.exists())
+    if is_note_or_picture {
+        return false;
+    }
+    if path.is_dir() {
+        return true;
+    }
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let prefix = format!("{}/", rel.to_string_lossy().replace('\\', "/"));
+    !path.exists()
+        && inc
+            .compiled()
+            .notes
+            .notes
+            .iter()
+            .any(|n| n.file.starts_with(&prefix))
 }
 
 fn live_loop(
@@ -340,7 +357,7 @@ fn live_loop(
             continue;
         }
         let started = Instant::now();
-        let full = changed.iter().any(|p| needs_full(p));
+        let full = changed.iter().any(|p| needs_full(p, &root, &inc));
         let result = if full {
             log::info!("a folder changed: recompiling every note");
             Incremental::open(&root).map(|fresh| {
@@ -522,6 +539,22 @@ impl SaveDialogJob {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_folders_that_held_notes_force_a_full_recompile() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/a.md"), "# A\n").unwrap();
+        let inc = Incremental::open(root).unwrap();
+        // vim's write test file, created and deleted at once.
+        assert!(!needs_full(&root.join("4913"), root, &inc));
+        assert!(!needs_full(&root.join("sub/a.md"), root, &inc));
+        std::fs::create_dir_all(root.join("new")).unwrap();
+        assert!(needs_full(&root.join("new"), root, &inc));
+        std::fs::remove_dir_all(root.join("sub")).unwrap();
+        assert!(needs_full(&root.join("sub"), root, &inc));
+    }
 
     #[test]
     fn job_compiles_in_background() {
