@@ -5,6 +5,7 @@ mod app;
 mod compile;
 mod export;
 mod extract;
+mod hostile;
 mod incremental;
 mod layout;
 mod notes;

@@ -257,7 +257,10 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     // Mentions, split per line with line-relative offsets.
     let raw = ex.mentions.find(text, ex.catalog);
     let mut units: Vec<Unit> = Vec::with_capacity(raw.len());
-    let mut unit_range: Vec<(usize, usize)> = vec![(0, 0); line_count];
+    // Per line, the range of its units (u32: these per-line tables are the biggest buffers of a
+    // note with many short lines).
+    let mut unit_range: Vec<(u32, u32)> = vec![(0, 0); line_count];
+    let ix32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
     let mut line_of_mention: Vec<usize> = Vec::with_capacity(raw.len());
     let mut li = 0usize;
     for m in &raw {
@@ -267,9 +270,9 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         let base = starts.get(li).copied().unwrap_or(0);
         if let Some(r) = unit_range.get_mut(li) {
             if r.1 == r.0 {
-                *r = (units.len(), units.len());
+                *r = (ix32(units.len()), ix32(units.len()));
             }
-            r.1 = units.len() + 1;
+            r.1 = ix32(units.len() + 1);
         }
         units.push(Unit {
             entry: m.entry,
@@ -279,7 +282,15 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         line_of_mention.push(li);
     }
     // Innermost section per line, and each section's subject.
-    let mut section_of_line: Vec<Option<usize>> = vec![None; line_count];
+    const NO_SECTION: u32 = u32::MAX;
+    let mut section_of_line: Vec<u32> = vec![NO_SECTION; line_count];
+    let section_at = |section_of_line: &[u32], li: usize| {
+        section_of_line
+            .get(li)
+            .copied()
+            .filter(|&s| s != NO_SECTION)
+            .map(|s| s as usize)
+    };
     let mut heading_line: Vec<bool> = vec![false; line_count];
     let mut subjects: Vec<Option<usize>> = vec![None; note.sections.len()];
     let mut stack: Vec<(u8, u32, Option<usize>)> = Vec::new();
@@ -295,7 +306,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         let first = section.line_start.saturating_sub(1) as usize;
         let last = (section.line_end as usize).min(line_count);
         for slot in section_of_line.get_mut(first..last).unwrap_or(&mut []) {
-            *slot = Some(si);
+            *slot = ix32(si);
         }
         let mut own = None;
         if section.level > 0 {
@@ -304,7 +315,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             }
             let heading_units = unit_range
                 .get(first)
-                .and_then(|&(a, b)| units.get(a..b))
+                .and_then(|&(a, b)| units.get(a as usize..b as usize))
                 .unwrap_or(&[]);
             own = title_subject(line_text(first), heading_units, ex);
             let mut residual = section.title.as_bytes().to_vec();
@@ -338,12 +349,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     // many sections and mentions in a big collection).
     let mut per_section = vec![0usize; facts.sections.len()];
     for &li in &line_of_mention {
-        if let Some(n) = section_of_line
-            .get(li)
-            .copied()
-            .flatten()
-            .and_then(|si| per_section.get_mut(si))
-        {
+        if let Some(n) = section_at(&section_of_line, li).and_then(|si| per_section.get_mut(si)) {
             *n += 1;
         }
     }
@@ -360,7 +366,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             }
             *count += 1;
         }
-        let Some(si) = section_of_line.get(li).copied().flatten() else {
+        let Some(si) = section_at(&section_of_line, li) else {
             continue;
         };
         let Some(id) = ex.ids.get(m.entry) else {
@@ -375,20 +381,26 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             });
         }
     }
-    // Markers and relation input, line by line.
-    let mut lines: Vec<LineFacts<'_>> = Vec::with_capacity(line_count);
-    for li in 0..line_count {
+    facts.entries = by_entry
+        .iter()
+        .enumerate()
+        .filter(|(_, (count, _))| *count > 0)
+        .map(|(entry, &(count, first))| (entry, count, first))
+        .collect();
+    // Markers and relation input, line by line (streamed: no table of every line's facts).
+    let sections = &mut facts.sections;
+    let lines = (0..line_count).map(|li| {
         let t = line_text(li);
         let line = u32::try_from(li + 1).unwrap_or(u32::MAX);
         let line_units = unit_range
             .get(li)
-            .and_then(|&(a, b)| units.get(a..b))
+            .and_then(|&(a, b)| units.get(a as usize..b as usize))
             .unwrap_or(&[]);
-        let section = section_of_line.get(li).copied().flatten();
+        let section = section_at(&section_of_line, li);
         let subject = section.and_then(|si| subjects.get(si).copied().flatten());
         if let Some(kind) = markers::classify(t)
             && let Some(si) = section
-            && let Some(sf) = facts.sections.get_mut(si)
+            && let Some(sf) = sections.get_mut(si)
         {
             let mut entities: Vec<String> = line_units
                 .iter()
@@ -408,21 +420,15 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
                 entities,
             });
         }
-        lines.push(LineFacts {
+        LineFacts {
             text: t,
             line,
             units: line_units,
             subject,
             heading: heading_line.get(li).copied().unwrap_or(false),
-        });
-    }
-    facts.entries = by_entry
-        .iter()
-        .enumerate()
-        .filter(|(_, (count, _))| *count > 0)
-        .map(|(entry, &(count, first))| (entry, count, first))
-        .collect();
-    let mut found = relations::relations(&lines, &ex.kinds, &ex.cues);
+        }
+    });
+    let mut found = relations::relations(lines, &ex.kinds, &ex.cues);
     let mut seen = std::collections::HashSet::with_capacity(found.len());
     found.retain(|f| seen.insert((f.source, f.target, f.kind, f.line)));
     found.shrink_to_fit();
@@ -627,6 +633,7 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
     for edge in graph.graph.edge_weights_mut() {
         edge.evidence.sort_unstable();
         edge.evidence.dedup();
+        edge.evidence.shrink_to_fit();
     }
     graph
 }

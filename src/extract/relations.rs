@@ -69,7 +69,11 @@ struct ListContext {
 const SHORT_SENTENCE: usize = 110;
 
 /// Relations in the lines of one note.
-pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher) -> Vec<Found> {
+pub fn relations<'a>(
+    lines: impl IntoIterator<Item = LineFacts<'a>>,
+    kinds: &[EntryKind],
+    cues: &CueMatcher,
+) -> Vec<Found> {
     let mut out = Vec::new();
     let mut list: Option<ListContext> = None;
     // A term line (`- Rolling :`) whose next line defines it.
@@ -89,13 +93,29 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
             close_list(ctx, &mut out);
             list = None;
         }
-        let units = compound_units(facts, kinds, &mut out);
+        let units = compound_units(&facts, kinds, &mut out);
         let list_anchor = list.as_ref().map(|c| c.anchor);
         let implied = list_anchor.or(facts.subject);
         let mut produced = false;
         let mut open: Option<ListContext> = None;
+        // Units in text order (the usual case): each clause and cue looks only at its own slice
+        // of them, so a megabyte-long line is not quadratic.
+        let sorted = units.is_sorted_by_key(|u| u.start);
+        let starting_in = |units: &[Unit], from: usize, to: usize| -> (usize, usize) {
+            if sorted {
+                (
+                    units.partition_point(|u| u.start < from),
+                    units.partition_point(|u| u.start < to),
+                )
+            } else {
+                (0, units.len())
+            }
+        };
         for (clause_start, clause_end) in clauses(facts.text) {
+            let (a, b) = starting_in(&units, clause_start, clause_end);
             let clause_units: Vec<Unit> = units
+                .get(a..b)
+                .unwrap_or(&[])
                 .iter()
                 .copied()
                 .filter(|u| u.start >= clause_start && u.end <= clause_end)
@@ -120,12 +140,18 @@ pub fn relations(lines: &[LineFacts<'_>], kinds: &[EntryKind], cues: &CueMatcher
                 let next_cue = found_cues
                     .get(i + 1)
                     .map_or(clause_end, |c| c.start.max(cue.end));
+                let (_, before_cue) = starting_in(&clause_units, 0, cue.start + 1);
                 let left = clause_units
+                    .get(..before_cue)
+                    .unwrap_or(&[])
                     .iter()
                     .rev()
                     .find(|u| u.end <= cue.start)
                     .copied();
+                let (ra, rb) = starting_in(&clause_units, cue.end, next_cue);
                 let right: Vec<Unit> = clause_units
+                    .get(ra..rb)
+                    .unwrap_or(&[])
                     .iter()
                     .copied()
                     .filter(|u| u.start >= cue.end && u.start < next_cue)

@@ -192,8 +192,8 @@ fn clean_heading(raw: &str) -> String {
                 rest = &after[close + 2..];
             }
             None => {
-                out.push_str("[[");
-                rest = after;
+                // No `]]` after this one, so none after any later `[[` either.
+                break;
             }
         }
     }
@@ -320,6 +320,10 @@ fn links_and_tags(
     let mut tags = Vec::new();
     let mut code_at = 0;
     let mut skip_to = from;
+    // The last search for `]]`: (searched from, line end, first `]]` at or after that on the
+    // line). A later `[[` on the same line reuses it, so a line of a million `[[` without `]]`
+    // is searched once, not a million times.
+    let mut last_close: Option<(usize, usize, Option<usize>)> = None;
     for p in memchr::memchr2_iter(b'[', b'#', bytes.get(from..).unwrap_or(&[])) {
         let p = p + from;
         if p < skip_to {
@@ -340,16 +344,37 @@ fn links_and_tags(
             if bytes.get(p + 1) != Some(&b'[') {
                 continue;
             }
-            let line_end = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |e| p + e);
-            let Some(close) = text.get(p + 2..line_end).and_then(|s| s.find("]]")) else {
+            let close = match last_close {
+                Some((searched, line_end, close))
+                    if searched <= p + 2 && p < line_end && close.is_none_or(|c| p + 2 <= c) =>
+                {
+                    close
+                }
+                _ => {
+                    let line_end =
+                        memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |e| p + e);
+                    let close = text
+                        .get(p + 2..line_end)
+                        .and_then(|s| s.find("]]"))
+                        .map(|c| p + 2 + c);
+                    last_close = Some((p + 2, line_end, close));
+                    close
+                }
+            };
+            let Some(close) = close else {
                 continue;
             };
-            let inner = &text[p + 2..p + 2 + close];
-            skip_to = p + 2 + close + 2;
+            // `[[[[x]]`: the link opens at the last `[[` before its `]]`.
+            let open = text
+                .get(p + 2..close)
+                .and_then(|s| s.rfind("[["))
+                .map_or(p, |k| p + 2 + k);
+            let inner = &text[open + 2..close];
+            skip_to = close + 2;
             if let Some(link) = wikilink(
                 inner,
-                line_no(lines.line_of(p)),
-                p > 0 && bytes[p - 1] == b'!',
+                line_no(lines.line_of(open)),
+                open > 0 && bytes[open - 1] == b'!',
             ) {
                 links.push(link);
             }
