@@ -2,7 +2,7 @@
 # Hostile notes at full size through `cloudatlas compile` (release binary): generates each case
 # into a temp folder and prints input bytes, peak RSS (/usr/bin/time -v), RSS / input, user and
 # wall seconds, notes, sections and warnings. The bar (issue 8): finishes, memory <= 3x input.
-# The automated checks of the same cases at test size are in tests/hostile.rs.
+# The automated checks of the same cases at test size are in tests/hostile_notes.rs.
 # Usage: scripts/hostile-notes.sh [case ...]   (default: all cases)
 #   BIN  release binary (default target/release/cloudatlas; copy it away first if other
 #        branches build into the same folder)

@@ -465,3 +465,286 @@ fn a_corrupt_study_file_is_set_aside_with_a_notice() {
         .any(|e| e.file_name().to_string_lossy().contains("corrupt"));
     assert!(aside, "the broken file was moved aside");
 }
+
+#[test]
+fn links_in_notes_open_only_on_a_click_and_only_inside_the_rules() {
+    let notes = Dir::new();
+    let data = Dir::new();
+    notes.create(
+        "storage.md",
+        "# Amazon S3\n\nBuckets hold objects. See [the S3 guide](https://docs.aws.amazon.com/s3/) \
+         and [my secrets](../secret.md), [a script](javascript:alert(1)).\n",
+    );
+    let mut h = open(notes.path(), data.path());
+    h.state_mut().run_command(Command::Select {
+        entity_id: "s3".to_owned(),
+        center: true,
+    });
+    h.run();
+    // Shown as links; nothing opened by showing them.
+    let opened = |h: &Harness<'static, Explorer>| {
+        h.output()
+            .platform_output
+            .commands
+            .iter()
+            .filter_map(|c| match c {
+                egui::OutputCommand::OpenUrl(u) => Some(u.url.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(opened(&h).is_empty());
+    assert!(h.state().messages.is_empty(), "{:?}", h.state().messages);
+    h.get_by_label("the S3 guide").click();
+    let mut urls = Vec::new();
+    for _ in 0..4 {
+        h.step();
+        urls.extend(opened(&h));
+    }
+    assert_eq!(urls, ["https://docs.aws.amazon.com/s3/"]);
+    h.run();
+    h.get_by_label("my secrets").click();
+    h.run();
+    assert!(
+        h.state()
+            .messages
+            .iter()
+            .any(|m| m.contains("leaves the notes folder")),
+        "{:?}",
+        h.state().messages
+    );
+    h.get_by_label("a script").click();
+    h.run();
+    assert!(
+        h.state()
+            .messages
+            .iter()
+            .any(|m| m.contains("only http and https links are opened")),
+        "{:?}",
+        h.state().messages
+    );
+    assert!(opened(&h).is_empty());
+}
+
+/// More services, so that the map has room to move around in.
+const MANY: &str = "\
+Storage
+  Amazon S3 stores objects; Amazon EBS gives volumes to EC2 instances.
+  Amazon EFS is a shared file system.
+
+Compute
+  AWS Lambda and Amazon ECS run code; Amazon EC2 runs virtual machines.
+
+Data
+  Amazon DynamoDB, Amazon RDS and Amazon Aurora keep records.
+  Amazon SQS and Amazon SNS carry messages; Amazon Kinesis carries streams.
+
+Delivery
+  AWS CodePipeline drives AWS CodeBuild and AWS CodeDeploy.
+  AWS CloudFormation describes stacks; Amazon CloudWatch watches them.
+";
+
+/// The map node of an entity id, by its accessible label.
+fn node_label(h: &Harness<'static, Explorer>, id: &str) -> String {
+    let col = h.state().collection.as_ref().unwrap();
+    col.model.nodes[col.model.index[id]].label.clone()
+}
+
+#[test]
+fn the_keyboard_reaches_the_map_and_moves_the_selection() {
+    let notes = Dir::new();
+    let file = notes.create("notes.txt", MANY);
+    let data = Dir::new();
+    let mut h = open(&file, data.path());
+    // Tab through the window's controls until the map has the focus.
+    let mut presses = 0;
+    while !h.state().map.has_focus {
+        presses += 1;
+        assert!(presses < 200, "Tab never reached the map");
+        h.key_press(egui::Key::Tab);
+        h.run();
+    }
+    assert_eq!(h.state().selected, None);
+    // Zoomed in, most nodes are off screen: the selection must be brought into view.
+    h.state_mut().map.camera.zoom = 6.0;
+    h.run();
+    let map_rect = h.get_by_label("Map of the notes").rect();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut previous: Option<(String, egui::Pos2)> = None;
+    for key in [
+        egui::Key::ArrowRight,
+        egui::Key::ArrowRight,
+        egui::Key::ArrowDown,
+        egui::Key::ArrowLeft,
+        egui::Key::ArrowLeft,
+        egui::Key::ArrowUp,
+    ] {
+        h.key_press(key);
+        h.run();
+        assert!(h.state().map.has_focus, "the map keeps the focus");
+        let id = h.state().selected.clone().expect("an arrow selects a node");
+        assert!(h.state().panes.open.is_empty(), "arrows do not open panes");
+        let ix = h.state().collection.as_ref().unwrap().model.index[&id];
+        let pos = h.state().map.positions[ix];
+        if let Some((prev_id, prev)) = &previous
+            && prev_id != &id
+        {
+            // The step went the way of the arrow.
+            let d = pos - *prev;
+            let along = match key {
+                egui::Key::ArrowRight => d.x,
+                egui::Key::ArrowLeft => -d.x,
+                egui::Key::ArrowDown => d.y,
+                _ => -d.y,
+            };
+            assert!(along > 0.0, "{key:?} moved from {prev_id} to {id} by {d:?}");
+        }
+        // Kept in view: its hit area is on the map.
+        let label = node_label(&h, &id);
+        let node = h.get_by_label(&label);
+        assert!(
+            map_rect.contains(node.rect().center()),
+            "{id} is off screen"
+        );
+        // Screen readers hear what is selected.
+        let about = h
+            .get_by_label("Map of the notes")
+            .accesskit_node()
+            .description()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(about.contains(&format!("Selected: {label} (")), "{about}");
+        assert!(about.contains(" mention"), "{about}");
+        seen.insert(id.clone());
+        previous = Some((id, pos));
+    }
+    assert!(seen.len() >= 3, "the selection moved: {seen:?}");
+    // Enter opens the selected node's pane; Escape clears the selection.
+    let selected = h.state().selected.clone().unwrap();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().panes.open, vec![selected.clone()]);
+    assert_eq!(h.state().selected.as_deref(), Some(selected.as_str()));
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state().selected, None);
+}
+
+#[test]
+fn a_warning_shows_its_file_and_line_in_the_app() {
+    let notes = Dir::new();
+    let mut text =
+        b"Storage\n  Amazon S3 keeps objects.\n  Versioning protects them.\n\nBroken\n  bad byte "
+            .to_vec();
+    text.push(0xFF);
+    text.extend_from_slice(b" here\n  AWS Lambda runs code.\n");
+    let file = notes.create("notes.txt", &text);
+    let data = Dir::new();
+    let mut h = open(&file, data.path());
+    assert_eq!(
+        h.state()
+            .collection
+            .as_ref()
+            .unwrap()
+            .compiled
+            .warnings
+            .len(),
+        1
+    );
+    assert!(h.state().warning_view.is_none());
+    h.get_by_label("1 warnings").click();
+    h.run();
+    let view = h
+        .state()
+        .warning_view
+        .clone()
+        .expect("the warning is shown");
+    assert_eq!((view.file.as_str(), view.line), ("notes.txt", Some(6)));
+    // The lines around it, the line itself marked, and the editor as a button.
+    h.get_by_label_contains("notes.txt, line 6");
+    h.get_by_label_contains("Line 6 (the warning):   bad byte ? here");
+    h.get_by_label_contains("2    Amazon S3 keeps objects.");
+    h.get_by_label("Open in editor");
+    // Back to the list, then the warning again from its link.
+    h.get_by_label("Close").click();
+    h.run();
+    assert!(h.state().warning_view.is_none());
+    h.get_by_label("notes.txt:6").click();
+    h.run();
+    assert_eq!(
+        h.state().warning_view.as_ref().map(|v| v.line),
+        Some(Some(6))
+    );
+}
+
+/// Runs frames until `done` (a background compile finishes), at most 20 seconds.
+fn run_until(h: &mut Harness<'static, Explorer>, done: impl Fn(&Explorer) -> bool) {
+    let start = std::time::Instant::now();
+    while !done(h.state()) {
+        assert!(start.elapsed().as_secs() < 20, "timed out");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+    h.run();
+}
+
+/// A file dropped onto the window, as the windowing layer hands it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_dropped_file_opens_and_the_recent_list_opens_it_again() {
+    let (notes, data) = fixture();
+    let first = notes.path().join("notes.txt");
+    let other = notes.create("other.txt", MANY);
+    {
+        let mut h = open(&first, data.path());
+        assert!(h.query_by_label("Amazon Kinesis").is_none());
+        // A file dropped onto the window.
+        h.input_mut()
+            .dropped_files
+            .push(std::sync::Arc::new(Dropped(other.clone())));
+        h.step();
+        run_until(&mut h, |app| {
+            app.collection
+                .as_ref()
+                .is_some_and(|c| c.source == Source::Path(other.clone()))
+        });
+        h.get_by_label("Amazon Kinesis");
+        assert_eq!(h.state().saved.recent.first(), Some(&other));
+        // Back to the first notes, so that the recent list has both.
+        h.state_mut().run_command(Command::OpenPath(first.clone()));
+        run_until(&mut h, |app| {
+            app.collection
+                .as_ref()
+                .is_some_and(|c| c.source == Source::Path(first.clone()))
+        });
+        assert_eq!(h.state().saved.recent, vec![first.clone(), other.clone()]);
+    } // saved on drop
+    // After a restart, File → Recent → the other notes.
+    let mut h = open(&first, data.path());
+    assert_eq!(h.state().saved.recent, vec![first.clone(), other.clone()]);
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Recent").click();
+    h.run();
+    h.get_by_label(&other.display().to_string()).click();
+    h.step();
+    run_until(&mut h, |app| {
+        app.collection
+            .as_ref()
+            .is_some_and(|c| c.source == Source::Path(other.clone()))
+    });
+    h.get_by_label("Amazon Kinesis");
+    assert_eq!(h.state().saved.recent.first(), Some(&other));
+}

@@ -1,367 +1,625 @@
-//! Bad and hostile notes through the whole compile: each finishes, with warnings naming the file
-//! (and the line where there is one). Fixtures are generated here at test time, never committed.
-//! The big cases run at a size that keeps each test to a few seconds in a debug build; the full
-//! sizes (50 MB single line, …) and their peak memory are measured with the release binary by
-//! `scripts/hostile-notes.sh` (see RELIABILITY.md).
+//! Hostile input, each case with our own fixtures: search queries nobody would type, broken graph
+//! and positions JSON for `cloudatlas layout`, and links in notes that try to reach outside the
+//! notes folder or run something. See RELIABILITY.md.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::process::Command;
+use std::sync::OnceLock;
 
-use cloudatlas::Compiled;
-use cloudatlas::notes::Warning;
+use cloudatlas::search::{SearchError, SearchIndex};
+use cloudatlas::vault::{Folder, LinkError, LinkTarget, link_target};
 
+use crate::fuzz::checks::check_hits;
 use crate::util::Dir;
 
-fn compile(path: &Path) -> Compiled {
-    cloudatlas::compile(path).unwrap()
+// ---------------------------------------------------------------------------------------------
+// Search queries
+
+/// The built-in notes, indexed once for every query test.
+fn index() -> &'static SearchIndex {
+    static INDEX: OnceLock<SearchIndex> = OnceLock::new();
+    INDEX.get_or_init(|| SearchIndex::build(&cloudatlas::compile_builtin()).unwrap())
 }
 
-fn warnings_for<'a>(compiled: &'a Compiled, file: &str) -> Vec<&'a Warning> {
-    compiled
-        .warnings
-        .iter()
-        .filter(|w| w.file == file)
-        .collect()
-}
-
-#[test]
-fn invalid_utf8_and_nul_bytes_compile_with_warnings_naming_file_and_line() {
-    let dir = Dir::new();
-    let mut latin1 = b"Amazon S3 -\n - buckets\n - versioning\n - caf".to_vec();
-    latin1.extend([0xE9, 0xFF, b'\n']);
-    latin1.extend(b" - Lambda triggers\n");
-    dir.create("latin1.txt", latin1);
-    // Two NULs in a page of text (a handful in a tiny file reads as binary).
-    let mut nul = b"# IAM\n\nroles\0 and users\n\n# KMS\n\nkeys\0\n\n".to_vec();
-    nul.extend(
-        "Key policies and grants decide who may use a key. "
-            .repeat(20)
-            .as_bytes(),
-    );
-    dir.create("nul.md", nul);
-    let compiled = compile(dir.path());
-    assert_eq!(compiled.notes.notes.len(), 2);
-    let bad = warnings_for(&compiled, "latin1.txt");
-    assert_eq!(bad.len(), 1, "{bad:?}");
-    assert_eq!(bad[0].line, Some(4));
-    assert!(bad[0].message.contains("UTF-8"));
-    let nul = warnings_for(&compiled, "nul.md");
-    assert_eq!(nul.len(), 1, "{nul:?}");
-    assert_eq!(nul[0].line, Some(3));
-    assert!(nul[0].message.contains("2 NUL"), "{}", nul[0].message);
-    assert!(compiled.graph.entity("s3").is_some());
-    assert!(compiled.graph.entity("kms").is_some());
-}
-
-#[test]
-fn a_single_line_of_several_megabytes_compiles() {
-    // The release measurement uses 50 MB; 4 MB keeps the debug test quick.
-    let dir = Dir::new();
-    let unit = "CodeBuild runs the build and CodeDeploy deploys to EC2 then S3 keeps artifacts ";
-    let line = unit.repeat((4 << 20) / unit.len());
-    dir.create("one-line.txt", &line);
-    let compiled = compile(dir.path());
-    let note = &compiled.notes.notes[0];
-    assert_eq!(note.text.len(), line.len());
-    assert!(note.sections.len() <= 1);
-    for s in &note.sections {
-        assert_eq!((s.line_start, s.line_end), (1, 1));
+/// Runs `query`: hits that pass `check_hits`, or a query error with a message; never a panic or
+/// an index error. Returns the number of hits.
+fn run_query(query: &str) -> usize {
+    match index().search(query, 10) {
+        Ok(hits) => {
+            check_hits(&hits, 10).unwrap_or_else(|p| panic!("{:?}: {p}", short(query)));
+            hits.len()
+        }
+        Err(SearchError::Query(message)) => {
+            assert!(!message.is_empty());
+            0
+        }
+        Err(e) => panic!("{:?}: {e}", short(query)),
     }
-    let mentions = compiled.graph.entity("codebuild").map_or(0, |e| e.mentions);
-    assert_eq!(mentions as usize, line.len() / unit.len());
 }
 
-#[test]
-fn a_hundred_thousand_headings() {
-    let dir = Dir::new();
-    let mut md = String::new();
-    for k in 0..100_000 {
-        let hashes = "#".repeat(1 + k % 6);
-        md.push_str(&format!("{hashes} Part {k}\n"));
-    }
-    dir.create("many.md", &md);
-    let mut plain = String::new();
-    for k in 0..100_000 {
-        plain.push_str(&format!("Step {k} -\n - detail\n\n"));
-    }
-    dir.create("many.txt", &plain);
-    let compiled = compile(dir.path());
-    let by_file = |f: &str| {
-        compiled
-            .notes
-            .notes
-            .iter()
-            .find(|n| n.file == f)
+fn short(q: &str) -> String {
+    q.chars().take(60).collect()
+}
+
+/// The text of every built-in note file (data/notes), whole, as queries.
+fn note_texts() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/notes");
+    let mut texts = Vec::new();
+    for dir in [root.clone(), root.join("topics")] {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
-            .sections
-            .as_slice()
-    };
-    let md_sections = by_file("many.md");
-    assert_eq!(md_sections.len(), 100_000);
-    assert_eq!(md_sections[99_999].line_start, 100_000);
-    // Nesting follows the heading levels, so paths stay at most six deep.
-    assert!(md_sections.iter().all(|s| s.heading_path.len() <= 6));
-    let plain_sections = by_file("many.txt");
-    assert_eq!(plain_sections.len(), 100_000);
-    assert_eq!(&*plain_sections[99_999].title, "Step 99999");
-    assert_eq!(compiled.sections.len(), 200_000);
-}
-
-#[test]
-fn ten_thousand_levels_of_indentation() {
-    // A staircase one level deeper per line to 1,000 levels, then lines 10,000 levels deep (a
-    // staircase to 10,000 would be 50 MB of blanks); Markdown lists and quotes nest 10,000 deep
-    // on one line.
-    let dir = Dir::new();
-    let mut spaces = String::new();
-    let mut tabs = String::new();
-    let mut list = String::new();
-    for k in 0..1_000 {
-        spaces.push_str(&format!(
-            "{}- Level {k} CloudFormation stack\n",
-            " ".repeat(k)
-        ));
-        tabs.push_str(&format!("{}Level {k} :\n", "\t".repeat(k)));
-        list.push_str(&format!("{}- item {k} about SQS\n", "  ".repeat(k)));
-    }
-    for k in 0..50 {
-        spaces.push_str(&format!(
-            "{}- Deep {k} CloudFormation\n",
-            " ".repeat(10_000)
-        ));
-        tabs.push_str(&format!("{}Deep {k} :\n", "\t".repeat(10_000)));
-    }
-    let mut nested = String::new();
-    for k in 0..20 {
-        nested.push_str(&format!("{}item {k} about SQS\n\n", "- ".repeat(10_000)));
-        nested.push_str(&format!("{} quoted {k} about SNS\n\n", ">".repeat(10_000)));
-    }
-    dir.create("spaces.txt", &spaces);
-    dir.create("tabs.txt", &tabs);
-    dir.create("list.md", &list);
-    dir.create("nested.md", &nested);
-    let compiled = compile(dir.path());
-    assert_eq!(compiled.notes.notes.len(), 4);
-    for note in &compiled.notes.notes {
-        let lines = note.text.lines().count() as u32;
-        for s in &note.sections {
-            assert!(s.line_start >= 1 && s.line_start <= s.line_end && s.line_end <= lines);
-            // Heading paths and ids must not grow with the indentation (that is quadratic).
-            assert!(
-                s.heading_path.len() <= 8,
-                "{}: {}",
-                note.file,
-                s.heading_path.len()
-            );
-            assert!(
-                s.id.len() < 2_000,
-                "{}: id of {} bytes",
-                note.file,
-                s.id.len()
-            );
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .collect();
+        entries.sort();
+        for path in entries {
+            texts.push(std::fs::read_to_string(path).unwrap());
         }
     }
-    assert!(compiled.graph.entity("cloudformation").is_some());
-    assert!(compiled.graph.entity("sqs").is_some());
-    assert!(compiled.graph.entity("sns").is_some());
+    assert!(texts.len() >= 2);
+    texts
 }
 
 #[test]
-fn a_million_unclosed_wikilinks() {
+fn a_whole_notes_file_pasted_as_a_query() {
+    for text in note_texts() {
+        assert!(text.len() > 1_000);
+        // The words of the first kilobyte are the query: they come from the notes, so some
+        // section holds them.
+        assert!(run_query(&text) > 0, "{}", short(&text));
+        // Every line break turned into a space, and as one quoted phrase.
+        run_query(&text.replace('\n', " "));
+        run_query(&format!("\"{text}\""));
+        run_query(&format!("-\"{text}\""));
+    }
+}
+
+#[test]
+fn unbalanced_quotes() {
+    for q in [
+        "\"blue green",
+        "blue green\"",
+        "\"a\" \"b",
+        "\"\"\"",
+        "\"\"\"\"\"",
+        "\"\\\"",
+        "-\"rolling",
+        "in:\"s3",
+        "\"deploy\" \"",
+        "'single quoted",
+        "“curly quotes”",
+        "«guillemets",
+    ] {
+        run_query(q);
+    }
+    assert!(
+        run_query("\"rolling update") > 0,
+        "an open quote closes at the end"
+    );
+}
+
+#[test]
+fn only_operators() {
+    let ops = [
+        "AND", "OR", "NOT", "(", ")", "\"", "*", "~", "^", ":", "+", "-",
+    ];
+    for op in ops {
+        run_query(op);
+        run_query(&format!("{op}{op}{op}"));
+        run_query(&vec![op; 1_000].join(" "));
+        run_query(&format!("deploy {op} lambda"));
+    }
+    run_query(&ops.join(" "));
+    run_query(&ops.concat());
+    run_query("+-+-~^*:()\"\"()::");
+    run_query("NOT NOT NOT");
+    run_query("title:x body:y in: kind: in:in:in kind:kind:");
+    run_query("deploy^100 lambda~2 s3* \"x\"~5 (a OR b) AND NOT c");
+    // Boolean words are words here, not operators: a query of them finds nothing special.
+    assert_eq!(run_query("AND OR NOT"), run_query("and or not"));
+}
+
+#[test]
+fn control_characters() {
+    let all: String = (0u32..0x20)
+        .chain([0x7f, 0x85, 0x200b, 0x200e, 0x202e, 0xfeff, 0xfffd])
+        .filter_map(char::from_u32)
+        .collect();
+    run_query(&all);
+    run_query(&all.repeat(100));
+    for c in all.chars() {
+        run_query(&format!("code{c}deploy"));
+        run_query(&format!("{c}lambda{c}"));
+    }
+    assert!(
+        run_query("\u{0}codedeploy\u{7}") > 0,
+        "the word is still found"
+    );
+    run_query("\r\n\t\u{b}\u{c}");
+}
+
+#[test]
+fn ten_thousand_terms() {
+    let distinct: Vec<String> = (0..10_000).map(|i| format!("w{i}")).collect();
+    run_query(&distinct.join(" "));
+    run_query(&"deploy ".repeat(10_000));
+    run_query(&"lambda".repeat(10_000));
+    run_query(&(0..10_000).map(|i| format!("\"w{i}\"")).collect::<String>());
+    run_query(&(0..10_000).map(|i| format!("-w{i} ")).collect::<String>());
+    run_query(&(0..10_000).map(|i| format!("in:s{i} ")).collect::<String>());
+    run_query(&format!("\"{}\"", distinct.join(" ")));
+    run_query(&"a_b_c_d_e_".repeat(2_000));
+    run_query(&"codedeploy~ ".repeat(10_000));
+    assert!(run_query(&format!("codedeploy {}", "x ".repeat(10_000))) > 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout input
+
+fn layout(
+    dir: &Dir,
+    graph: &str,
+    extra: &[&str],
+) -> (bool, String, Option<HashMap<String, [f64; 2]>>) {
+    let graph = dir.create("graph.json", graph);
+    let out = dir.path().join("positions.json");
+    let _ = std::fs::remove_file(&out);
+    let run = Command::new(env!("CARGO_BIN_EXE_cloudatlas"))
+        .arg("layout")
+        .arg(&graph)
+        .args(["--ticks", "60", "--out"])
+        .arg(&out)
+        .args(extra)
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let positions = std::fs::read_to_string(&out)
+        .ok()
+        .map(|t| serde_json::from_str(&t).unwrap_or_else(|e| panic!("{e}: {t}")));
+    (run.status.success(), stderr, positions)
+}
+
+/// The run failed with a message naming the file and saying `what`.
+fn refused(dir: &Dir, graph: &str, extra: &[&str], what: &str) {
+    let (ok, stderr, _) = layout(dir, graph, extra);
+    assert!(!ok, "{graph} was accepted");
+    assert!(
+        stderr.contains(what),
+        "{graph}: wanted {what:?} in {stderr}"
+    );
+}
+
+/// The run succeeded with a finite position for every one of `nodes` nodes.
+fn finite_layout(dir: &Dir, graph: &str, extra: &[&str], nodes: usize) {
+    let (ok, stderr, positions) = layout(dir, graph, extra);
+    assert!(ok, "{}: {stderr}", short(graph));
+    let positions = positions.unwrap();
+    assert_eq!(positions.len(), nodes);
+    assert!(
+        positions.values().flatten().all(|v| v.is_finite()),
+        "{positions:?}"
+    );
+}
+
+#[test]
+fn layout_refuses_broken_graphs_naming_what_is_wrong() {
     let dir = Dir::new();
-    // On one line and spread over lines, with a real link at the very end.
-    dir.create(
-        "one-line.md",
-        format!("# Open\n\n{}[[Closed]]\n", "[[".repeat(1_000_000)),
+    let cases = [
+        (r#"{"links":[]}"#, "missing field `nodes`"),
+        (r#"{"nodes":[{"x":1,"y":2}]}"#, "missing field `id`"),
+        (
+            r#"{"nodes":[{"id":"a"}],"links":[{"target":"a"}]}"#,
+            "missing field `source`",
+        ),
+        (r#"{"nodes":{"id":"a"}}"#, "invalid type"),
+        (r#"{"nodes":[{"id":null}]}"#, "did not match any variant"),
+        (
+            r#"{"nodes":[{"id":"a"}],"links":[{"source":"a","target":"ghost"}]}"#,
+            "unknown node id \"ghost\"",
+        ),
+        (
+            r#"{"nodes":[{"id":1}],"links":[{"source":1,"target":2}]}"#,
+            "unknown node id \"2\"",
+        ),
+        (
+            r#"{"nodes":[{"id":"a","x":NaN,"y":0}]}"#,
+            "not a node-link graph",
+        ),
+        (r#"{"nodes":[{"id":"a","x":"NaN","y":0}]}"#, "invalid type"),
+        (r#"{"nodes":[{"id":"a","x":1e39,"y":0}]}"#, "out of range"),
+        (
+            r#"{"nodes":[{"id":"a","x":1e400,"y":0}]}"#,
+            "not a node-link graph",
+        ),
+        (r#"{"nodes":[{"id":"a","x":-1e300,"y":5}]}"#, "out of range"),
+        (
+            r#"{"nodes":[{"id":"a"}],"links":[{"source":"a","target":"a","weight":-1}]}"#,
+            "weight -1",
+        ),
+        (
+            r#"{"nodes":[{"id":"a"}],"links":[{"source":"a","target":"a","weight":1e300}]}"#,
+            "not a usable number",
+        ),
+        ("", "not a node-link graph"),
+        ("\u{0}\u{1}binary", "not a node-link graph"),
+        (r#"{"nodes":[{"id":"a"},{"id":"a"}]}"#, "duplicate id"),
+    ];
+    for (graph, what) in cases {
+        refused(&dir, graph, &[], what);
+        refused(&dir, graph, &[], "graph.json");
+    }
+}
+
+#[test]
+fn layout_positions_files_with_bad_values() {
+    let dir = Dir::new();
+    let graph = r#"{"nodes":[{"id":"a"},{"id":"b"}],"links":[{"source":"a","target":"b"}]}"#;
+    let init = |text: &str| {
+        let p = dir.create("init.json", text);
+        p.to_str().unwrap().to_owned()
+    };
+    for (text, what) in [
+        (r#"{"a":[1e39,0]}"#, "out of range"),
+        (r#"{"a":[NaN,0]}"#, "expected {\"id\": [x, y], ...}"),
+        (r#"{"a":[1]}"#, "expected {\"id\": [x, y], ...}"),
+        (r#"{"a":"here"}"#, "expected {\"id\": [x, y], ...}"),
+        ("[]", "expected {\"id\": [x, y], ...}"),
+    ] {
+        let path = init(text);
+        refused(&dir, graph, &["--init", &path], what);
+        refused(&dir, graph, &["--init", &path], "init.json");
+    }
+    // Unknown ids in a positions file place nothing; the rest is laid out.
+    let path = init(r#"{"ghost":[1,2],"a":[0.5,0.5]}"#);
+    finite_layout(&dir, graph, &["--init", &path], 2);
+    // Huge but allowed start positions, all on one point, come back finite.
+    let path = init(r#"{"a":[1e9,-1e9],"b":[1e9,-1e9]}"#);
+    finite_layout(&dir, graph, &["--init", &path], 2);
+}
+
+#[test]
+fn layout_of_odd_but_valid_graphs_is_finite() {
+    let dir = Dir::new();
+    finite_layout(&dir, r#"{"nodes":[]}"#, &[], 0);
+    finite_layout(&dir, r#"{"nodes":[{"id":"solo"}]}"#, &[], 1);
+    // Every node at the same huge coordinate.
+    let same: Vec<String> = (0..50)
+        .map(|i| format!(r#"{{"id":"n{i}","x":1e9,"y":1e9}}"#))
+        .collect();
+    finite_layout(
+        &dir,
+        &format!(r#"{{"nodes":[{}]}}"#, same.join(",")),
+        &[],
+        50,
     );
-    dir.create("lines.md", "[[ S3 and [[IAM\n".repeat(100_000));
-    // No `]]` anywhere: each `[[` must not search the rest of the line again (quadratic).
-    dir.create(
-        "no-close.md",
-        format!("# Open\n\n{}\n", "[[".repeat(1_000_000)),
+    // Opposite extremes.
+    finite_layout(
+        &dir,
+        r#"{"nodes":[{"id":"a","x":-1e9,"y":-1e9},{"id":"b","x":1e9,"y":1e9},{"id":"c","x":0,"y":1e-40}],
+            "links":[{"source":"a","target":"b","weight":0},{"source":"b","target":"c","weight":3e38}]}"#,
+        &[],
+        3,
     );
-    let compiled = compile(dir.path());
-    let one = compiled
-        .notes
-        .notes
-        .iter()
-        .find(|n| n.file == "one-line.md")
+    // Cycles: a ring of 1,000, a 2-cycle in both directions, a triangle with parallel edges.
+    let ring: Vec<String> = (0..1000)
+        .map(|i| format!(r#"{{"source":{i},"target":{}}}"#, (i + 1) % 1000))
+        .collect();
+    let nodes: Vec<String> = (0..1000).map(|i| format!(r#"{{"id":{i}}}"#)).collect();
+    finite_layout(
+        &dir,
+        &format!(
+            r#"{{"nodes":[{}],"links":[{}]}}"#,
+            nodes.join(","),
+            ring.join(",")
+        ),
+        &[],
+        1000,
+    );
+    finite_layout(
+        &dir,
+        r#"{"nodes":[{"id":"a"},{"id":"b"},{"id":"c"}],"links":[
+            {"source":"a","target":"b"},{"source":"b","target":"a"},{"source":"b","target":"c"},
+            {"source":"c","target":"a"},{"source":"c","target":"a"},{"source":"c","target":"a"}]}"#,
+        &[],
+        3,
+    );
+    // 100,000 self-loops on every node of a small graph.
+    let mut loops = Vec::with_capacity(100_000);
+    for i in 0..100_000 {
+        loops.push(format!(
+            r#"{{"source":"n{}","target":"n{}"}}"#,
+            i % 10,
+            i % 10
+        ));
+    }
+    let nodes: Vec<String> = (0..10).map(|i| format!(r#"{{"id":"n{i}"}}"#)).collect();
+    finite_layout(
+        &dir,
+        &format!(
+            r#"{{"nodes":[{}],"links":[{}]}}"#,
+            nodes.join(","),
+            loops.join(",")
+        ),
+        &[],
+        10,
+    );
+}
+
+#[test]
+fn layout_settings_out_of_range_are_refused_or_tamed() {
+    let dir = Dir::new();
+    let graph = r#"{"nodes":[{"id":"a"},{"id":"b"},{"id":"c"}],
+                   "links":[{"source":"a","target":"b"},{"source":"b","target":"c"}]}"#;
+    for extra in [
+        &["--theta", "NaN"][..],
+        &["--theta=-inf"],
+        &["--link-length", "inf"],
+        &["--link-length", "0"],
+        &["--link-length=-5"],
+        &[
+            "--tuning",
+            r#"{"gravity":1e308,"repulsion":-1e308,"velocity_decay":0}"#,
+        ],
+        &[
+            "--tuning",
+            r#"{"settle_ticks":0,"alpha_min":0,"cold_alpha":1e30}"#,
+        ],
+        &["--seed", "18446744073709551615"],
+    ] {
+        finite_layout(&dir, graph, extra, 3);
+    }
+    refused(&dir, graph, &["--tuning", "{\"gravity\":"], "--tuning");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links, images and what notes can reach
+
+#[test]
+fn links_open_only_web_pages_and_files_inside_the_notes_folder() {
+    let outside = Dir::new();
+    outside.create("secret.md", "not yours");
+    outside.create("secret.png", "x");
+    let notes = Dir::new();
+    notes.create("ec2.md", "# EC2\n");
+    notes.create("sub/lambda.md", "# Lambda\n");
+    notes.create("img/arch.png", "x");
+    notes.create("docs/guide.pdf", "%PDF");
+    notes.create("my notes/s3.md", "# S3\n");
+    notes.create("run.sh", "#!/bin/sh\nrm -rf ~\n");
+    notes.create("page.html", "<script>alert(1)</script>");
+    notes.create("launch.desktop", "[Desktop Entry]\nExec=xterm\n");
+    notes.create("drawing.svg", "<svg onload='alert(1)'/>");
+    std::fs::create_dir_all(notes.path().join("folder.md")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::symlink;
+        symlink(
+            outside.path().join("secret.md"),
+            notes.path().join("out.md"),
+        )
         .unwrap();
-    assert_eq!(one.links.len(), 1, "{:?}", one.links.first());
-    assert_eq!(one.links[0].target, "Closed");
-    let lines = compiled
-        .notes
-        .notes
-        .iter()
-        .find(|n| n.file == "lines.md")
-        .unwrap();
-    assert!(lines.links.is_empty());
-    let no_close = compiled
-        .notes
-        .notes
-        .iter()
-        .find(|n| n.file == "no-close.md")
-        .unwrap();
-    assert!(no_close.links.is_empty());
+        symlink(outside.path(), notes.path().join("outdir")).unwrap();
+        symlink(notes.path().join("run.sh"), notes.path().join("script.md")).unwrap();
+        symlink(notes.path().join("ec2.md"), notes.path().join("alias.md")).unwrap();
+    }
+    let root = notes.path().canonicalize().unwrap();
+    let open = |note: &str, target: &str| link_target(Some(notes.path()), note, target);
+    let file = |rel: &str| Ok(LinkTarget::File(root.join(rel)));
+
+    // Allowed.
+    assert_eq!(open("ec2.md", "sub/lambda.md"), file("sub/lambda.md"));
+    assert_eq!(open("sub/lambda.md", "../ec2.md"), file("ec2.md"));
     assert_eq!(
-        compiled.graph.entity("s3").map(|e| e.mentions),
-        Some(100_000)
+        open("sub/lambda.md", "./../ec2.md#instances"),
+        file("ec2.md")
     );
-}
+    assert_eq!(open("ec2.md", "my%20notes/s3.md"), file("my notes/s3.md"));
+    assert_eq!(open("ec2.md", "<my notes/s3.md>"), file("my notes/s3.md"));
+    assert_eq!(open("ec2.md", "img\\arch.png"), file("img/arch.png"));
+    assert_eq!(
+        open("ec2.md", "docs/guide.pdf?page=2"),
+        file("docs/guide.pdf")
+    );
+    assert_eq!(
+        open("ec2.md", "https://docs.aws.amazon.com/ec2/"),
+        Ok(LinkTarget::Web(
+            "https://docs.aws.amazon.com/ec2/".to_owned()
+        ))
+    );
+    #[cfg(unix)]
+    assert_eq!(
+        open("ec2.md", "alias.md"),
+        file("ec2.md"),
+        "a symlink inside"
+    );
 
-#[test]
-fn binary_files_with_a_markdown_name_are_skipped() {
-    let dir = Dir::new();
-    // A deterministic pseudo-random megabyte (xorshift), and a PNG header in `.md` clothing.
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let noise: Vec<u8> = (0..1 << 20)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect();
-    dir.create("noise.md", &noise);
-    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    png.extend(std::iter::repeat_n(0u8, 4096));
-    dir.create("picture.md", &png);
-    dir.create("real.md", "# Route 53\n\nDNS.\n");
-    let compiled = compile(dir.path());
-    let files: Vec<&str> = compiled
-        .notes
-        .notes
-        .iter()
-        .map(|n| n.file.as_str())
-        .collect();
-    assert_eq!(files, ["real.md"]);
-    for f in ["noise.md", "picture.md"] {
-        let w = warnings_for(&compiled, f);
-        assert!(
-            w.len() == 1 && w[0].message.contains("binary"),
-            "{f}: {w:?}"
-        );
-    }
-}
-
-#[test]
-fn files_that_vanish_or_change_while_the_folder_is_read() {
-    let dir = Dir::new();
-    dir.create("a.txt", "Amazon SQS -\n - queues\n");
-    let vanishing = dir.create("b.txt", "Amazon SNS -\n - topics\n");
-    let changing = dir.create("c.md", "# Old heading\n\nold text about EC2\n");
-    // After the first file is read: one file is deleted, another rewritten (longer than it was
-    // when the folder was listed), as an editor or a sync client might do.
-    let mut step = 0;
-    let compiled = cloudatlas::compile_with_progress(dir.path(), &mut |p| {
-        step += 1;
-        if p.file == "a.txt" {
-            std::fs::remove_file(&vanishing).unwrap();
-            std::fs::write(
-                &changing,
-                "# New heading\n\nnew text about DynamoDB and Lambda\n\n# Second\n\nS3\n",
-            )
-            .unwrap();
+    let refused = |note: &str, target: &str| match open(note, target) {
+        Ok(t) => panic!("{target:?} from {note} opened {t:?}"),
+        Err(e) => {
+            assert!(
+                e.to_string().contains(&format!("{:?}", target.trim())),
+                "{e}"
+            );
+            e
         }
-    })
-    .unwrap();
-    assert_eq!(step, 3);
-    let files: Vec<&str> = compiled
-        .notes
-        .notes
-        .iter()
-        .map(|n| n.file.as_str())
-        .collect();
-    assert_eq!(files, ["a.txt", "c.md"]);
-    let gone = warnings_for(&compiled, "b.txt");
-    assert!(
-        gone.len() == 1 && gone[0].message.contains("cannot read"),
-        "{gone:?}"
-    );
-    let c = &compiled.notes.notes[1];
-    assert_eq!(c.sections.len(), 2);
-    assert_eq!(&*c.sections[0].title, "New heading");
-    assert!(compiled.graph.entity("dynamodb").is_some());
-    assert!(compiled.graph.entity("ec2").is_none());
-}
-
-#[test]
-fn a_file_rewritten_continuously_during_compiles_never_breaks_one() {
-    let dir = Dir::new();
-    let path = dir.create("hot.md", "# S3\n\nbuckets\n");
-    dir.create("cold.txt", "Amazon SQS -\n - queues\n");
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let writer = {
-        let stop = std::sync::Arc::clone(&stop);
-        let path = path.clone();
-        std::thread::Builder::new()
-            .name("rewriter".into())
-            .spawn(move || {
-                let mut k = 0usize;
-                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    // Truncate-then-write: a reader can see an empty or a partial file.
-                    let body = format!("# S3 {k}\n\n{}\n", "Lambda and SQS. ".repeat(k % 500));
-                    let _ = std::fs::write(&path, body);
-                    k += 1;
-                }
-            })
-            .unwrap()
     };
-    for _ in 0..50 {
-        let compiled = compile(dir.path());
-        assert!(compiled.notes.notes.iter().any(|n| n.file == "cold.txt"));
-        for note in &compiled.notes.notes {
-            for s in &note.sections {
-                assert!(s.byte_end <= note.text.len());
-            }
-        }
-    }
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    writer.join().unwrap();
-}
-
-#[cfg(target_os = "linux")]
-#[test]
-fn unreadable_files_are_warnings() {
-    use std::os::unix::fs::{PermissionsExt as _, symlink};
-    let dir = Dir::new();
-    dir.create("ok.txt", "Amazon SQS -\n - queues\n");
-    // Reading /proc/self/mem from offset 0 fails with an I/O error, even for root.
-    symlink("/proc/self/mem", dir.path().join("mem.txt")).unwrap();
-    let locked = dir.create("locked.md", "# KMS\n");
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-    // root reads a mode-000 file anyway; then it is simply a note.
-    let root_reads_anyway = std::fs::read(&locked).is_ok();
-    let compiled = compile(dir.path());
-    let mem = warnings_for(&compiled, "mem.txt");
-    assert!(
-        mem.len() == 1 && mem[0].message.contains("cannot read"),
-        "{mem:?}"
-    );
-    let locked_w = warnings_for(&compiled, "locked.md");
-    if root_reads_anyway {
-        assert!(locked_w.is_empty());
-    } else {
+    // Leaving the folder: `..`, percent-encoded `..`, Windows separators.
+    for target in [
+        "../secret.md",
+        "sub/../../secret.md",
+        "%2e%2e/secret.md",
+        "%2E%2E%2Fsecret.md",
+        "..%2fsecret.md",
+        "..\\secret.md",
+        "sub\\..\\..\\secret.md",
+        "img/../../secret.png",
+    ] {
         assert!(
-            locked_w.len() == 1 && locked_w[0].message.contains("cannot read"),
-            "{locked_w:?}"
+            matches!(refused("ec2.md", target), LinkError::LeavesFolder(_)),
+            "{target}"
         );
     }
-    assert!(compiled.notes.notes.iter().any(|n| n.file == "ok.txt"));
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(matches!(
+        refused("sub/lambda.md", "../../secret.md"),
+        LinkError::LeavesFolder(_)
+    ));
+    // Absolute paths, Unix and Windows, and the home folder.
+    for target in [
+        "/etc/passwd",
+        "//evil.example/x.md",
+        "C:\\Windows\\win.ini",
+        "c:/Users/me/notes.md",
+        "\\\\server\\share\\x.md",
+        "~/secret.md",
+        "%2Fetc%2Fpasswd.md",
+        "%5C%5Cserver%5Cshare%5Cx.md",
+    ] {
+        assert!(
+            matches!(refused("ec2.md", target), LinkError::Absolute(_)),
+            "{target}"
+        );
+    }
+    // Schemes other than http(s).
+    for target in [
+        "file:///etc/passwd",
+        "file:secret.md",
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(document.cookie)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "vbscript:msgbox",
+        "mailto:me@example.com",
+        "ssh://host",
+    ] {
+        assert!(
+            matches!(refused("ec2.md", target), LinkError::Scheme(..)),
+            "{target}"
+        );
+    }
+    assert!(matches!(
+        refused("ec2.md", "java\tscript:alert(1)"),
+        LinkError::ControlCharacters(_)
+    ));
+    assert!(matches!(
+        refused("ec2.md", "%00.md"),
+        LinkError::ControlCharacters(_)
+    ));
+    // Files the desktop could run, or not files at all.
+    for target in [
+        "run.sh",
+        "page.html",
+        "launch.desktop",
+        "drawing.svg",
+        "folder.md",
+        "img",
+    ] {
+        assert!(
+            matches!(refused("ec2.md", target), LinkError::Kind(_)),
+            "{target}"
+        );
+    }
+    assert!(matches!(
+        refused("ec2.md", "missing.md"),
+        LinkError::NotFound(_)
+    ));
+    #[cfg(unix)]
+    {
+        assert!(matches!(
+            refused("ec2.md", "out.md"),
+            LinkError::SymlinkOut(_)
+        ));
+        assert!(matches!(
+            refused("ec2.md", "outdir/secret.md"),
+            LinkError::SymlinkOut(_)
+        ));
+        assert!(
+            matches!(refused("ec2.md", "script.md"), LinkError::Kind(_)),
+            "a note name that is a link to a script"
+        );
+    }
+    // A single notes file: its folder is the notes folder.
+    let single = notes.path().join("ec2.md");
+    assert_eq!(
+        link_target(Some(&single), "ec2.md", "sub/lambda.md"),
+        Ok(LinkTarget::File(root.join("sub/lambda.md")))
+    );
+    // The built-in notes have no folder: web links only.
+    assert!(matches!(
+        link_target(None, "a.md", "ec2.md"),
+        Err(LinkError::NoFolder(_))
+    ));
 }
 
 #[test]
-fn a_folder_of_fifty_thousand_empty_files() {
-    let dir = Dir::new();
-    let sub = dir.path().join("empty");
-    std::fs::create_dir(&sub).unwrap();
-    for k in 0..50_000 {
-        let ext = if k % 2 == 0 { "md" } else { "txt" };
-        std::fs::File::create(sub.join(format!("{k:05}.{ext}"))).unwrap();
+fn pictures_cannot_be_read_from_outside_the_notes_folder() {
+    let outside = Dir::new();
+    outside.create("secret.png", "x");
+    let notes = Dir::new();
+    notes.create("img/ok.png", "x");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.png"),
+        notes.path().join("img/out.png"),
+    )
+    .unwrap();
+    let folder = Folder::new(Some(notes.path()));
+    assert!(folder.resolve_path("a.md", "img/ok.png").is_ok());
+    for target in [
+        "../secret.png",
+        "%2e%2e/secret.png",
+        "..\\secret.png",
+        "/etc/secret.png",
+        "C:\\secret.png",
+        "\\\\server\\share\\secret.png",
+        "file:///etc/secret.png",
+        "~/secret.png",
+        "img/out.png",
+    ] {
+        // Pictures are percent-decoded when the note is scanned; decode the same way here.
+        let decoded = target.replace("%2e", ".");
+        let path = folder.resolve_path("a.md", &decoded);
+        assert!(path.is_err(), "{target}: {path:?}");
+        let path = folder.resolve_embed("a.md", &decoded);
+        assert!(path.is_err(), "embed {target}: {path:?}");
     }
-    dir.create("empty/real.txt", "Amazon SQS -\n - queues\n");
-    let compiled = compile(dir.path());
-    assert_eq!(compiled.notes.notes.len(), 50_001);
-    assert!(compiled.graph.entity("sqs").is_some());
-    assert_eq!(compiled.sections.len(), 1);
+}
+
+#[test]
+fn remote_pictures_and_links_are_never_fetched() {
+    let notes = Dir::new();
+    notes.create(
+        "web.md",
+        "# Web\n![diagram](https://example.invalid/d.png) <img src=\"http://example.invalid/x.gif\">\n\
+         [page](https://example.invalid/p)\n",
+    );
+    let compiled = cloudatlas::compile(notes.path()).unwrap();
+    // Not resolved, not warned about: remote pictures are skipped, links are only listed.
+    assert!(
+        compiled
+            .warnings
+            .iter()
+            .all(|w| !w.message.contains("example.invalid")),
+        "{:?}",
+        compiled.warnings
+    );
+    // Nothing in the build can fetch: no HTTP client crate is linked (the browser is only
+    // launched for a clicked link, through egui's `open_url`).
+    let lock =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock")).unwrap();
+    for client in [
+        "reqwest",
+        "ureq",
+        "hyper",
+        "curl",
+        "isahc",
+        "attohttpc",
+        "surf",
+    ] {
+        assert!(
+            !lock.contains(&format!("name = \"{client}\"")),
+            "{client} is in Cargo.lock"
+        );
+    }
 }

@@ -414,3 +414,27 @@ fn cli_survives_a_hundred_thousand_self_loops() {
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert!(positions.values().flatten().all(|v| v.is_finite()));
 }
+
+#[test]
+fn isolated_nodes_stay_near_the_connected_map() {
+    // A connected scale-free graph of 200 nodes plus 12 nodes without any link: repulsion alone
+    // would push the loners far out; they should settle near the rim of the map.
+    let mut request = LayoutRequest::preferential_attachment(200, 2, 7);
+    for i in 0..12 {
+        request.nodes.push(LayoutNode::new(format!("alone{i}")));
+    }
+    let pos = settle(&request);
+    assert!(finite(&pos));
+    let (main, alone) = pos.split_at(200);
+    let cx = main.iter().map(|p| p[0]).sum::<f32>() / 200.0;
+    let cy = main.iter().map(|p| p[1]).sum::<f32>() / 200.0;
+    let mut radii: Vec<f32> = main.iter().map(|p| dist(*p, [cx, cy])).collect();
+    radii.sort_by(f32::total_cmp);
+    let rim = radii[radii.len() * 95 / 100];
+    let farthest = alone.iter().map(|p| dist(*p, [cx, cy])).fold(0.0, f32::max);
+    eprintln!("rim {rim}, farthest isolated node {farthest}");
+    assert!(
+        farthest < 1.6 * rim,
+        "an isolated node drifted to {farthest} (95 % of the map within {rim})"
+    );
+}

@@ -24,6 +24,9 @@ pub struct BenchOptions {
     pub positions: Option<PathBuf>,
     pub frames: usize,
     pub warmup: usize,
+    /// Pan and zoom the camera every frame (labels on), as a person dragging and scrolling the
+    /// map does, instead of only moving the pointer.
+    pub pan: bool,
 }
 
 /// The measurement.
@@ -37,12 +40,14 @@ pub struct BenchReport {
     pub tessellate_ms_p50: f64,
     pub first_frame_ms: f64,
     pub vertices: usize,
+    /// Whether the camera panned and zoomed every frame.
+    pub pan: bool,
 }
 
 /// Runs the measurement.
 pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
     let ctx = egui::Context::default();
-    let store = StateStore { file: None };
+    let store = StateStore::none();
     let is_json = options
         .input
         .extension()
@@ -93,7 +98,17 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
     let mut tess = Vec::with_capacity(options.frames);
     let mut first_frame_ms = 0.0;
     let mut vertices = 0;
+    let mut base: Option<super::Camera> = None;
     for f in 0..total {
+        if options.pan {
+            // After the first frame has fitted the map: circle around the middle and breathe
+            // the zoom between 0.5x and 2x of the fitted zoom (labels change as it zooms).
+            match base {
+                None if f > 0 => base = Some(app.map.camera),
+                Some(b) => app.map.camera = pan_camera(b, f),
+                None => {}
+            }
+        }
         let t = f as f32 / total as f32;
         let zig = (f as f32 * 15.0 / total as f32).fract();
         let pointer = pos2(
@@ -142,6 +157,7 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
         tessellate_ms_p50: percentile(&tess, 0.50),
         first_frame_ms: (first_frame_ms * 10.0).round() / 10.0,
         vertices,
+        pan: options.pan,
     })
 }
 
@@ -247,8 +263,7 @@ pub fn run_live(options: &LiveOptions) -> anyhow::Result<LiveReport> {
         (file.clone(), Some(file))
     };
     let ctx = egui::Context::default();
-    let mut app_options =
-        ExplorerOptions::headless(Source::Path(root.clone()), StateStore { file: None });
+    let mut app_options = ExplorerOptions::headless(Source::Path(root.clone()), StateStore::none());
     app_options.watch = true;
     app_options.layout = options.layout;
     let mut app = Explorer::new(&ctx, app_options);
@@ -354,6 +369,20 @@ pub fn run_live(options: &LiveOptions) -> anyhow::Result<LiveReport> {
     })
 }
 
+/// The camera of frame `f` of a pan: the fitted camera `base` moved on a circle of a third of
+/// the view around the middle, zoomed by `2^sin` (0.5x to 2x).
+pub(super) fn pan_camera(base: super::Camera, f: usize) -> super::Camera {
+    let a = f as f32 * 0.05;
+    let reach = 300.0 / base.zoom.max(1e-3);
+    super::Camera {
+        center: [
+            base.center[0] + reach * a.cos(),
+            base.center[1] + reach * a.sin(),
+        ],
+        zoom: base.zoom * (a * 0.37).sin().exp2(),
+    }
+}
+
 fn apply_positions(app: &mut Explorer, path: &Path) -> anyhow::Result<()> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -371,7 +400,7 @@ fn apply_positions(app: &mut Explorer, path: &Path) -> anyhow::Result<()> {
 }
 
 /// Nearest-rank percentile in milliseconds, rounded to microseconds.
-fn percentile(values: &[f64], p: f64) -> f64 {
+pub(super) fn percentile(values: &[f64], p: f64) -> f64 {
     if values.is_empty() {
         return 0.0;
     }
@@ -417,6 +446,7 @@ mod tests {
             positions: None,
             frames: 5,
             warmup: 1,
+            pan: true,
         })
         .unwrap();
         assert_eq!((report.nodes, report.links, report.frames), (50, 49, 5));

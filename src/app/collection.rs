@@ -24,6 +24,8 @@ pub struct Collection {
     pub section_index: HashMap<String, usize>,
     pub compile_time: Duration,
     pub index_time: Duration,
+    /// The notes are a folder (asked once: not a file-system call per frame).
+    pub source_is_dir: bool,
 }
 
 impl Collection {
@@ -48,7 +50,9 @@ impl Collection {
                 section_index.insert(section.id.clone(), i);
             }
         }
+        let source_is_dir = source.path().is_some_and(std::path::Path::is_dir);
         Self {
+            source_is_dir,
             source,
             compiled,
             index,
@@ -73,6 +77,18 @@ impl Collection {
             section_index: HashMap::new(),
             compile_time: Duration::ZERO,
             index_time: Duration::ZERO,
+            source_is_dir: false,
         }
+    }
+
+    /// The file on disk behind a note's `file` name (relative to the folder of notes, or the
+    /// notes file itself); `None` for the built-in notes.
+    pub fn file_path(&self, file: &str) -> Option<std::path::PathBuf> {
+        let root = self.source.path()?;
+        Some(if self.source_is_dir {
+            root.join(file)
+        } else {
+            root.to_path_buf()
+        })
     }
 }

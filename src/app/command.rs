@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use super::jobs::PickKind;
 use super::review::ReviewIntent;
+use super::snapshot::ExportKind;
 use super::study_panel::StudyIntent;
-use crate::export::Format;
 use crate::study::Level;
 
 /// Something the user asked for.
@@ -16,6 +16,8 @@ pub enum Command {
     Select { entity_id: String, center: bool },
     /// Clear the selection.
     ClearSelection,
+    /// Select a node without opening its pane (the keyboard on the map).
+    Focus(String),
     /// Close the pane of an entity.
     ClosePane(String),
     /// Open a search hit: its pane (first entity), its nodes selected, centred.
@@ -39,6 +41,10 @@ pub enum Command {
     ToggleTheme,
     /// Open a file at a line in the user's editor.
     OpenInEditor { file: PathBuf, line: u32 },
+    /// Open a link written in a note (`note`: its path in the notes folder), if
+    /// [`crate::vault::link_target`] allows it: a web page in the browser, a file inside the
+    /// notes folder with the desktop (notes in the editor).
+    OpenLink { note: String, target: String },
     /// Close the window.
     Quit,
     /// An intent of the weak-topics panel or the mark form.
@@ -55,8 +61,8 @@ pub enum Command {
     ToggleStudyPanel,
     /// Start a review of the due topics.
     StartReview,
-    /// Ask where to export the graph (save dialog).
-    Export(Format),
-    /// Write the graph with the current positions to a file.
-    ExportTo { format: Format, path: PathBuf },
+    /// Ask where to export the graph or the map view (save dialog).
+    Export(ExportKind),
+    /// Write the graph with the current positions, or the map view, to a file.
+    ExportTo { format: ExportKind, path: PathBuf },
 }

@@ -88,20 +88,70 @@ enum JobMsg {
 
 /// Compiles and indexes `source` on the current thread, reporting stages to `report`.
 pub fn compile_and_index(source: &Source, report: &dyn Fn(Stage)) -> Result<Loaded, String> {
+    let (compiled, took, incremental) = compile_only(source, report)?;
+    let mut loaded = index_compiled(compiled, took, report);
+    loaded.incremental = incremental;
+    Ok(loaded)
+}
+
+/// What [`compile_only`] gives: the collection, the time taken, and for notes on disk the
+/// per-note results that later changes are applied to.
+type CompiledOnly = (Compiled, Duration, Option<Box<Incremental>>);
+
+/// Compiles `source`; returns it with the time taken (and the incremental state for a path).
+fn compile_only(source: &Source, report: &dyn Fn(Stage)) -> Result<CompiledOnly, String> {
     report(Stage::Compiling);
     let started = Instant::now();
     match source {
-        Source::Builtin => Ok(index_compiled(
-            crate::compile_builtin(),
-            started.elapsed(),
-            report,
-        )),
+        Source::Builtin => Ok((crate::compile_builtin(), started.elapsed(), None)),
         Source::Path(p) => {
             let inc = Incremental::open(p).map_err(|e| format!("{e}"))?;
             let compiled = inc.compiled().clone();
-            let mut loaded = index_compiled(compiled, started.elapsed(), report);
-            loaded.incremental = Some(Box::new(inc));
-            Ok(loaded)
+            Ok((compiled, started.elapsed(), Some(Box::new(inc))))
+        }
+    }
+}
+
+/// Where the window keeps search indexes between runs: `$CLOUDATLAS_CACHE_DIR/search`, else the
+/// platform's cache folder.
+pub fn index_cache_root() -> Option<PathBuf> {
+    match std::env::var_os("CLOUDATLAS_CACHE_DIR") {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir).join("search")),
+        _ => SearchIndex::default_cache_dir(),
+    }
+}
+
+/// Indexes a compiled collection through the on-disk cache in `root`: reopened when these exact
+/// notes were indexed before (a second start), else built there. Falls back to an index in memory
+/// when the cache cannot be used.
+pub fn index_compiled_cached(
+    compiled: Compiled,
+    compile_time: Duration,
+    report: &dyn Fn(Stage),
+    root: &Path,
+) -> Loaded {
+    report(Stage::Indexing);
+    let started = Instant::now();
+    match SearchIndex::open_or_build(&compiled, root) {
+        Ok(opened) => {
+            log::info!(
+                "search index {:?} at {} in {:.1} ms",
+                opened.status,
+                opened.dir.display(),
+                started.elapsed().as_secs_f64() * 1e3
+            );
+            Loaded {
+                compiled: Arc::new(compiled),
+                index: Some(Arc::new(opened.index)),
+                index_error: None,
+                compile_time,
+                index_time: started.elapsed(),
+                incremental: None,
+            }
+        }
+        Err(err) => {
+            log::warn!("search index cache {} unusable: {err}", root.display());
+            index_compiled(compiled, compile_time, report)
         }
     }
 }
@@ -140,7 +190,12 @@ pub struct CompileJob {
 
 impl CompileJob {
     /// Starts compiling; `wake` is called whenever there is news (the app passes a repaint).
-    pub fn spawn(source: Source, wake: Arc<dyn Fn() + Send + Sync>) -> std::io::Result<Self> {
+    /// With `cache`, the search index goes through the on-disk cache in that folder.
+    pub fn spawn(
+        source: Source,
+        wake: Arc<dyn Fn() + Send + Sync>,
+        cache: Option<PathBuf>,
+    ) -> std::io::Result<Self> {
         let (tx, rx): (SyncSender<JobMsg>, Receiver<JobMsg>) = sync_channel(8);
         let job_source = source.clone();
         let thread = std::thread::Builder::new()
@@ -152,7 +207,16 @@ impl CompileJob {
                     let _ = stage_tx.try_send(JobMsg::Stage(stage));
                     stage_wake();
                 };
-                let result = compile_and_index(&job_source, &report);
+                let result = match &cache {
+                    None => compile_and_index(&job_source, &report),
+                    Some(root) => {
+                        compile_only(&job_source, &report).map(|(compiled, took, inc)| {
+                            let mut loaded = index_compiled_cached(compiled, took, &report, root);
+                            loaded.incremental = inc;
+                            loaded
+                        })
+                    }
+                };
                 let _ = tx.send(JobMsg::Done(result));
                 wake();
             })?;
@@ -187,7 +251,10 @@ pub struct NotesWatcher {
 }
 
 impl NotesWatcher {
-    /// Watches `path` (recursively for a folder).
+    /// Watches `path`: a folder recursively, and in any case the folder above it for `path`
+    /// itself, so that a file replaced by an editor's save-by-rename, or deleted and created
+    /// again, is still seen (a watch on the file alone dies with the file it was put on).
+    /// With `live`, changed paths go to the live recompiler instead of the changed flag.
     pub fn new(
         path: &Path,
         wake: Arc<dyn Fn() + Send + Sync>,
@@ -196,15 +263,21 @@ impl NotesWatcher {
         use notify::Watcher as _;
         let changed = Arc::new(AtomicBool::new(false));
         let flag = changed.clone();
+        let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let is_dir = target.is_dir();
+        let parent = target.parent().map(Path::to_path_buf);
+        let watched = target.clone();
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
                 let Ok(event) = event else { return };
-                if !matches!(
+                let relevant = matches!(
                     event.kind,
                     notify::EventKind::Create(_)
                         | notify::EventKind::Modify(_)
                         | notify::EventKind::Remove(_)
-                ) {
+                ) && (event.paths.is_empty()
+                    || event.paths.iter().any(|p| p.starts_with(&watched)));
+                if !relevant {
                     return;
                 }
                 let sent = live.as_ref().is_some_and(|tx| {
@@ -216,7 +289,16 @@ impl NotesWatcher {
                     wake();
                 }
             })?;
-        watcher.watch(path, notify::RecursiveMode::Recursive)?;
+        if is_dir {
+            watcher.watch(&target, notify::RecursiveMode::Recursive)?;
+        }
+        match &parent {
+            Some(parent) if parent.is_dir() => {
+                watcher.watch(parent, notify::RecursiveMode::NonRecursive)?;
+            }
+            _ if !is_dir => watcher.watch(&target, notify::RecursiveMode::NonRecursive)?,
+            _ => {}
+        }
         Ok(Self {
             changed,
             _watcher: watcher,
@@ -495,13 +577,13 @@ impl FileDialogJob {
 
 /// A save dialog for an export, on its own thread (a blocking dialog must not stall the UI).
 pub struct SaveDialogJob {
-    pub format: crate::export::Format,
+    pub format: super::ExportKind,
     rx: Receiver<PickResult>,
 }
 
 impl SaveDialogJob {
     pub fn spawn(
-        format: crate::export::Format,
+        format: super::ExportKind,
         file_name: String,
         wake: Arc<dyn Fn() + Send + Sync>,
     ) -> std::io::Result<Self> {
@@ -511,7 +593,10 @@ impl SaveDialogJob {
             .spawn(move || {
                 let started = Instant::now();
                 let picked = rfd::FileDialog::new()
-                    .set_title("Export the graph")
+                    .set_title(match format {
+                        super::ExportKind::Graph(_) => "Export the graph",
+                        super::ExportKind::View(_) => "Export the map view",
+                    })
                     .set_file_name(&file_name)
                     .add_filter(format.as_str(), &[format.extension()])
                     .save_file();
@@ -561,7 +646,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("n.txt");
         std::fs::write(&file, "Topic one\n  some text\n").unwrap();
-        let mut job = CompileJob::spawn(Source::Path(file), Arc::new(|| {})).unwrap();
+        let mut job = CompileJob::spawn(Source::Path(file), Arc::new(|| {}), None).unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
         let result = loop {
             if let Some(r) = job.poll() {

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::MapModel;
 use super::theme::{self, Theme};
+use crate::export::svg::{MapScene, Ring, SceneEdge, SceneLabel, SceneNode};
 
 /// Where the map looks: `screen = rect.center + (world - center) * zoom`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -76,6 +77,10 @@ pub struct MapOutput {
     pub camera_changed: bool,
     /// A choice in a node's context menu.
     pub menu: Option<(usize, NodeAction)>,
+    /// The keyboard moved the selection to this node (arrow keys on the focused map).
+    pub key_selected: Option<usize>,
+    /// Enter on the focused map: open this node's pane.
+    pub activated: Option<usize>,
 }
 
 /// The map's view state: positions, pins, camera, hover, drag.
@@ -89,6 +94,9 @@ pub struct MapView {
     dragging: Option<usize>,
     /// Fit every shown node into view on the next frame.
     pub fit_requested: bool,
+    /// Fit only the main connected parts (the first view): loners and small islands far out
+    /// are left outside.
+    pub fit_main: bool,
     /// Centre this node on the next frame.
     pub center_on: Option<usize>,
     /// Fit the camera to these nodes on the next frame (a topic and its neighbours).
@@ -97,6 +105,10 @@ pub struct MapView {
     menu_node: Option<usize>,
     /// The pointer this frame (for hover effects while painting).
     pointer: Option<Pos2>,
+    /// Bring this node into view on the next frame (the least panning that does it).
+    pub reveal: Option<usize>,
+    /// The map has the keyboard focus (arrow keys move the selection).
+    pub has_focus: bool,
     // Per-frame scratch buffers, kept to avoid allocating every frame.
     screen: Vec<Pos2>,
     on_screen: Vec<bool>,
@@ -108,6 +120,11 @@ pub struct MapView {
     /// labels appearing and disappearing as the pointer moves are not shaped again each time.
     label_galleys: Vec<Option<Arc<Galley>>>,
     label_pixels_per_point: f32,
+    /// The map's rectangle in the last frame (a screenshot is cropped to it).
+    pub(super) last_rect: Option<Rect>,
+    /// Record what the next frame paints, for [`Self::take_scene`].
+    pub(super) record_scene: bool,
+    scene: Option<MapScene>,
 }
 
 const HIT_SLOP: f32 = 4.0;
@@ -116,6 +133,11 @@ impl MapView {
     /// Screen radius of a node at the current zoom.
     fn screen_radius(&self, radius: f32) -> f32 {
         (radius * self.radius_scale).clamp(1.5, 48.0)
+    }
+
+    /// The scene recorded by the last painted frame after [`Self::record_scene`] was set.
+    pub(super) fn take_scene(&mut self) -> Option<MapScene> {
+        self.scene.take()
     }
 
     /// Forgets the cached label layouts (the model changed).
@@ -207,6 +229,86 @@ impl MapView {
         best.map(|(i, _)| i)
     }
 
+    /// Projects every node to the screen and culls those outside `rect`.
+    fn project(&mut self, rect: Rect, input: &MapInput<'_>) {
+        self.screen.clear();
+        self.on_screen.clear();
+        let cull = rect.expand(theme::NODE_MAX_RADIUS * 3.0);
+        for (i, world) in self.positions.iter().enumerate() {
+            let p = self.to_screen(rect, *world);
+            self.screen.push(p);
+            self.on_screen
+                .push(input.shown.get(i).copied().unwrap_or(true) && cull.contains(p));
+        }
+    }
+
+    /// Is node `i` shown and placed?
+    fn placed(&self, input: &MapInput<'_>, i: usize) -> bool {
+        input.shown.get(i).copied().unwrap_or(true)
+            && self
+                .positions
+                .get(i)
+                .is_some_and(|p| p.x.is_finite() && p.y.is_finite())
+    }
+
+    /// The next node from `from` in direction `dir` (a unit vector on screen): within 60° of
+    /// it, the nearest by distance, with a penalty for the angle and a bonus for neighbours.
+    pub fn step_from(&self, input: &MapInput<'_>, from: usize, dir: Vec2) -> Option<usize> {
+        let origin = *self.positions.get(from)?;
+        let neighbours = input.model.adjacency.get(from);
+        let mut best: Option<(usize, f32)> = None;
+        for i in 0..self.positions.len() {
+            if i == from || !self.placed(input, i) {
+                continue;
+            }
+            let d = self.positions[i] - origin;
+            let len = d.length();
+            if len < 1e-3 {
+                continue;
+            }
+            let cos = d.dot(dir) / len;
+            if cos < 0.5 {
+                continue;
+            }
+            let mut score = len * (1.0 + 3.0 * (1.0 - cos));
+            if neighbours.is_some_and(|l| l.binary_search_by(|(n, _)| n.cmp(&i)).is_ok()) {
+                score *= 0.75;
+            }
+            if best.is_none_or(|(_, b)| score < b) {
+                best = Some((i, score));
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// The shown node nearest to the middle of the view.
+    pub fn nearest_to_center(&self, input: &MapInput<'_>) -> Option<usize> {
+        let c = pos2(self.camera.center[0], self.camera.center[1]);
+        (0..self.positions.len())
+            .filter(|&i| self.placed(input, i))
+            .min_by(|&a, &b| {
+                self.positions[a]
+                    .distance_sq(c)
+                    .total_cmp(&self.positions[b].distance_sq(c))
+            })
+    }
+
+    /// Pans the least that puts `node` inside the view (with a margin).
+    fn reveal_node(&mut self, rect: Rect, node: usize) {
+        let Some(&world) = self.positions.get(node) else {
+            return;
+        };
+        let p = self.to_screen(rect, world);
+        let inner = rect.shrink((rect.size().min_elem() * 0.15).min(80.0));
+        if !p.x.is_finite() || !p.y.is_finite() || inner.contains(p) {
+            return;
+        }
+        let inside = inner.clamp(p);
+        let delta = (p - inside) / self.camera.zoom;
+        self.camera.center[0] += delta.x;
+        self.camera.center[1] += delta.y;
+    }
+
     /// Draws the map into the remaining space of `ui` and handles its input.
     pub fn ui(&mut self, ui: &mut Ui, input: &MapInput<'_>) -> MapOutput {
         let mut out = MapOutput::default();
@@ -221,6 +323,7 @@ impl MapView {
             self.label_pixels_per_point = ppp;
         }
         let rect = ui.available_rect_before_wrap();
+        self.last_rect = Some(rect);
         let map_id = ui.make_persistent_id("map");
         let response = ui.interact(rect, map_id, Sense::click_and_drag());
         response.widget_info(|| {
@@ -228,7 +331,17 @@ impl MapView {
         });
         if self.fit_requested {
             self.fit_requested = false;
-            self.fit(rect, input.shown);
+            let main: Vec<bool> = input
+                .shown
+                .iter()
+                .zip(&input.model.main_part)
+                .map(|(s, m)| *s && *m)
+                .collect();
+            if self.fit_main && main.contains(&true) {
+                self.fit(rect, &main);
+            } else {
+                self.fit(rect, input.shown);
+            }
         }
         if let Some(mask) = self.fit_to.take() {
             self.fit(rect, &mask);
@@ -240,16 +353,56 @@ impl MapView {
             self.camera.center = [p.x, p.y];
             self.camera.zoom = self.camera.zoom.max(0.8);
         }
+        if let Some(node) = self.reveal.take() {
+            self.reveal_node(rect, node);
+        }
 
-        // Project and cull.
-        self.screen.clear();
-        self.on_screen.clear();
-        let cull = rect.expand(theme::NODE_MAX_RADIUS * 3.0);
-        for i in 0..n {
-            let p = self.to_screen(rect, self.positions[i]);
-            self.screen.push(p);
-            self.on_screen
-                .push(input.shown.get(i).copied().unwrap_or(true) && cull.contains(p));
+        self.project(rect, input);
+
+        // The keyboard: arrows move the selection, Enter opens its pane.
+        self.has_focus = response.has_focus();
+        let mut key_click = false;
+        if self.has_focus {
+            ui.memory_mut(|m| {
+                m.set_focus_lock_filter(
+                    map_id,
+                    egui::EventFilter {
+                        horizontal_arrows: true,
+                        vertical_arrows: true,
+                        ..egui::EventFilter::default()
+                    },
+                );
+            });
+            let (dir, enter) = ui.input(|i| {
+                let mut dir = Vec2::ZERO;
+                for (key, d) in [
+                    (egui::Key::ArrowLeft, vec2(-1.0, 0.0)),
+                    (egui::Key::ArrowRight, vec2(1.0, 0.0)),
+                    (egui::Key::ArrowUp, vec2(0.0, -1.0)),
+                    (egui::Key::ArrowDown, vec2(0.0, 1.0)),
+                ] {
+                    if i.key_pressed(key) {
+                        dir += d;
+                    }
+                }
+                let enter = i.key_pressed(egui::Key::Enter) || i.key_pressed(egui::Key::Space);
+                (dir, enter)
+            });
+            key_click = enter;
+            if dir != Vec2::ZERO {
+                let next = match input.selected {
+                    Some(from) => self.step_from(input, from, dir.normalized()),
+                    None => self.nearest_to_center(input),
+                };
+                if let Some(node) = next {
+                    out.key_selected = Some(node);
+                    self.reveal_node(rect, node);
+                    self.project(rect, input);
+                }
+            }
+            if enter {
+                out.activated = input.selected.or_else(|| self.nearest_to_center(input));
+            }
         }
 
         // Hover → drag → pan/zoom → click → paint.
@@ -308,7 +461,11 @@ impl MapView {
                 }
             }
         }
-        if response.clicked() {
+        if (response.clicked() || response.drag_started()) && !response.has_focus() {
+            // A click on the map gives it the keyboard (arrows move the selection from there).
+            response.request_focus();
+        }
+        if response.clicked() && !key_click {
             let at = response.interact_pointer_pos();
             match at.and_then(|p| self.hit(input, p)) {
                 Some(node) => out.clicked = Some(node),
@@ -336,6 +493,26 @@ impl MapView {
 
         self.accessible_nodes_ui(ui, input, rect, &mut out);
         self.paint(ui, input, rect);
+        ui.ctx().accesskit_node_builder(response.id, |b| {
+            let selected = input.selected.map_or_else(
+                || "Nothing selected".to_owned(),
+                |i| format!("Selected: {}", node_summary(input, i)),
+            );
+            b.set_description(format!(
+                "{} nodes, {} links. {selected}. Arrow keys move the selection, Enter opens its \
+                 notes, Escape clears it.",
+                input.model.nodes.len(),
+                input.model.edges.len()
+            ));
+        });
+        if self.has_focus {
+            ui.painter().rect_stroke(
+                rect.shrink(1.0),
+                CornerRadius::ZERO,
+                ui.visuals().selection.stroke,
+                egui::StrokeKind::Inside,
+            );
+        }
         if self.dragging.is_none()
             && !egui::Popup::is_any_open(ui.ctx())
             && let (Some(h), Some(p)) = (self.hovered, pointer)
@@ -367,6 +544,13 @@ impl MapView {
             let resp = ui.interact(hit, map_id.with(i), Sense::click());
             let label = node.label.clone();
             resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+            if input.selected == Some(i) {
+                let about = node_summary(input, i);
+                ui.ctx().accesskit_node_builder(resp.id, |b| {
+                    b.set_selected(true);
+                    b.set_description(about);
+                });
+            }
             if resp.clicked() {
                 out.clicked = Some(i);
             }
@@ -380,6 +564,15 @@ impl MapView {
         let t = input.theme;
         let model = input.model;
         painter.rect_filled(rect, CornerRadius::ZERO, t.map_background);
+        if std::mem::take(&mut self.record_scene) {
+            self.scene = Some(MapScene {
+                width: rect.width(),
+                height: rect.height(),
+                background: rgba(t.map_background),
+                ..MapScene::default()
+            });
+        }
+        let at = |p: Pos2| [p.x - rect.min.x, p.y - rect.min.y];
 
         // Focus: the hovered node (else nothing) and its neighbours stay bright.
         let focus = self.hovered;
@@ -396,10 +589,15 @@ impl MapView {
             }
         };
 
-        // Edges: one feathered mesh.
+        // Edges and nodes: one feathered mesh, edges first. It gets a clip rectangle of its own
+        // so that the tessellator takes it as it is instead of copying it into a shared mesh.
         let mut edges = Mesh::default();
-        edges.vertices.reserve(model.edges.len() * 8);
-        edges.indices.reserve(model.edges.len() * 18);
+        edges
+            .vertices
+            .reserve(model.edges.len() * 8 + model.nodes.len() * 40);
+        edges
+            .indices
+            .reserve(model.edges.len() * 18 + model.nodes.len() * 100);
         let mut top_edges = Mesh::default();
         let zoom_w = self.camera.zoom.powf(0.5).clamp(0.4, 2.0);
         for e in &model.edges {
@@ -415,21 +613,38 @@ impl MapView {
             }
             let width = (0.8 + e.weight.max(0.0).ln_1p() * 0.7) * zoom_w;
             let incident = |n: Option<usize>| n.is_some_and(|n| n == a || n == b);
-            if incident(focus) || incident(input.selected) {
-                add_line(&mut top_edges, pa, pb, width + 0.6, t.edge_highlight);
+            let (mesh, width, color) = if incident(focus) || incident(input.selected) {
+                (&mut top_edges, width + 0.6, t.edge_highlight)
             } else if focus.is_some() {
-                add_line(&mut edges, pa, pb, width, t.edge_dimmed);
+                (&mut edges, width, t.edge_dimmed)
             } else {
-                add_line(&mut edges, pa, pb, width, t.edge);
+                (&mut edges, width, t.edge)
+            };
+            add_line(mesh, pa, pb, width, color);
+            if let Some(scene) = &mut self.scene {
+                // As add_line draws it: lines thinner than a pixel are a faded pixel.
+                let faded = if width < 1.0 {
+                    color.gamma_multiply(width.max(0.2))
+                } else {
+                    color
+                };
+                scene.edges.push(SceneEdge {
+                    from: at(pa),
+                    to: at(pb),
+                    width: width.max(1.0),
+                    color: rgba(faded),
+                });
             }
         }
-        painter.add(Shape::mesh(edges));
-        painter.add(Shape::mesh(top_edges));
+        if let Some(scene) = &mut self.scene {
+            // Highlighted edges are drawn last, on top.
+            let highlight = rgba(t.edge_highlight);
+            scene.edges.sort_by_key(|e| e.color == highlight);
+        }
+        edges.append_ref(&top_edges);
 
-        // Nodes: one mesh of discs with an outline.
-        let mut discs = Mesh::default();
-        discs.vertices.reserve(model.nodes.len() * 25);
-        discs.indices.reserve(model.nodes.len() * 70);
+        // Nodes: discs with an outline, in the same mesh.
+        let mut discs = edges;
         let mut extras: Vec<Shape> = Vec::new();
         for (i, node) in model.nodes.iter().enumerate() {
             if !self.on_screen[i] {
@@ -444,6 +659,7 @@ impl MapView {
                 outline = t.dim(outline);
             }
             add_disc(&mut discs, p, r, fill, (r >= 3.0).then_some(outline));
+            let extras_before = extras.len();
             if input.search_hit.get(i).copied().unwrap_or(false) {
                 extras.push(Shape::circle_stroke(
                     p,
@@ -470,8 +686,45 @@ impl MapView {
                 ));
                 extras.push(Shape::circle_filled(head, 3.0, t.pin));
             }
+            // Discs in the cull margin are painted but clipped away: only visible ones go in.
+            let visible = Rect::from_center_size(p, Vec2::splat(2.0 * r + 12.0)).intersects(rect);
+            if let Some(scene) = self.scene.as_mut().filter(|_| visible) {
+                let rings = extras[extras_before..]
+                    .iter()
+                    .filter_map(|shape| match shape {
+                        Shape::Circle(c) if c.fill == Color32::TRANSPARENT => Some(Ring {
+                            radius: c.radius,
+                            stroke: crate::export::svg::Stroke {
+                                width: c.stroke.width,
+                                color: rgba(c.stroke.color),
+                            },
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                scene.nodes.push(SceneNode {
+                    id: Some(node.id.clone()),
+                    label: node.label.clone(),
+                    center: at(p),
+                    radius: r,
+                    fill: Some(rgba(fill)),
+                    outline: (r >= 3.0).then_some(crate::export::svg::Stroke {
+                        width: 1.0,
+                        color: rgba(outline),
+                    }),
+                    rings,
+                    pin: self
+                        .pinned
+                        .get(i)
+                        .copied()
+                        .unwrap_or(false)
+                        .then_some(rgba(t.pin)),
+                });
+            }
         }
-        painter.add(Shape::mesh(discs));
+        painter
+            .with_clip_rect(painter.clip_rect().shrink(0.25))
+            .add(Shape::mesh(discs));
         painter.extend(extras);
 
         // Exam gaps: hollow nodes; names when zoomed in (else on hover).
@@ -482,10 +735,13 @@ impl MapView {
             if !rect.contains(p) {
                 continue;
             }
-            painter.circle_stroke(p, gap_r, Stroke::new(1.5, t.label.gamma_multiply(0.85)));
+            let ring = t.label.gamma_multiply(0.85);
+            painter.circle_stroke(p, gap_r, Stroke::new(1.5, ring));
             let hovered = self.pointer.is_some_and(|q| q.distance(p) <= gap_r + 2.0);
+            let mut text_rect = None;
+            let color = t.label.gamma_multiply(if hovered { 1.0 } else { 0.7 });
             if names || hovered {
-                painter.text(
+                text_rect = Some(painter.text(
                     p + vec2(gap_r + 3.0, 0.0),
                     egui::Align2::LEFT_CENTER,
                     if hovered {
@@ -494,8 +750,37 @@ impl MapView {
                         name.clone()
                     },
                     egui::FontId::proportional(11.0),
-                    t.label.gamma_multiply(if hovered { 1.0 } else { 0.7 }),
-                );
+                    color,
+                ));
+            }
+            if let Some(scene) = &mut self.scene {
+                scene.nodes.push(SceneNode {
+                    id: None,
+                    label: format!("{name} (not in your notes)"),
+                    center: at(p),
+                    radius: gap_r,
+                    fill: None,
+                    outline: Some(crate::export::svg::Stroke {
+                        width: 1.5,
+                        color: rgba(ring),
+                    }),
+                    rings: Vec::new(),
+                    pin: None,
+                });
+                if let Some(r) = text_rect {
+                    scene.labels.push(SceneLabel {
+                        text: if hovered {
+                            format!("{name} (not in your notes)")
+                        } else {
+                            name.clone()
+                        },
+                        min: at(r.min),
+                        size: [r.width(), r.height()],
+                        font_size: 11.0,
+                        color: rgba(color),
+                        halo: None,
+                    });
+                }
             }
         }
 
@@ -548,7 +833,9 @@ impl MapView {
         let budget = if self.camera.zoom >= 1.5 {
             model.nodes.len()
         } else {
-            ((self.camera.zoom * 200.0) as usize).clamp(40, model.nodes.len())
+            ((self.camera.zoom * 200.0) as usize)
+                .max(40)
+                .min(model.nodes.len())
         };
         let mut taken = 0;
         for &i in &model.by_importance {
@@ -618,6 +905,16 @@ impl MapView {
             if bright {
                 painter.rect_filled(label_rect.expand(1.5), CornerRadius::same(3), t.label_halo);
             }
+            if let Some(scene) = &mut self.scene {
+                scene.labels.push(SceneLabel {
+                    text: node.label.clone(),
+                    min: [min.x - rect.min.x, min.y - rect.min.y],
+                    size: [size.x, size.y],
+                    font_size: theme::LABEL_SIZE,
+                    color: rgba(color),
+                    halo: bright.then_some(rgba(t.label_halo)),
+                });
+            }
             painter.galley(min, galley, color);
         }
 
@@ -657,6 +954,16 @@ impl MapView {
             }
             *cell = true;
             painter.rect_filled(label_rect.expand(1.5), CornerRadius::same(3), t.label_halo);
+            if let Some(scene) = &mut self.scene {
+                scene.labels.push(SceneLabel {
+                    text: edge.kind.replace('_', " "),
+                    min: [label_rect.min.x - rect.min.x, label_rect.min.y - rect.min.y],
+                    size: [label_rect.width(), label_rect.height()],
+                    font_size: 10.5,
+                    color: rgba(t.edge_highlight),
+                    halo: Some(rgba(t.label_halo)),
+                });
+            }
             painter.galley(label_rect.min, galley, t.edge_highlight);
         }
     }
@@ -733,7 +1040,24 @@ impl MapView {
     }
 }
 
-/// Appends a feathered line segment (1-point anti-aliasing band on each side).
+/// "Amazon S3 (service, 12 mentions)": a node for a screen reader.
+fn node_summary(input: &MapInput<'_>, i: usize) -> String {
+    input.model.nodes.get(i).map_or_else(String::new, |n| {
+        format!(
+            "{} ({}, {} mention{})",
+            n.label,
+            n.kind.as_str(),
+            n.mentions,
+            if n.mentions == 1 { "" } else { "s" }
+        )
+    })
+}
+
+/// A colour as straight-alpha sRGB bytes (for the SVG scene).
+fn rgba(c: Color32) -> [u8; 4] {
+    c.to_srgba_unmultiplied()
+}
+
 /// A node's context menu: pin, mark weak / shaky / solid, edit the note, unmark.
 fn node_menu_ui(ui: &mut Ui, node: usize, pinned: bool, input: &MapInput<'_>, out: &mut MapOutput) {
     let mut pick = |ui: &mut Ui, text: &str, action: NodeAction| {
@@ -765,6 +1089,7 @@ fn node_menu_ui(ui: &mut Ui, node: usize, pinned: bool, input: &MapInput<'_>, ou
     );
 }
 
+/// Appends a feathered line segment (1-point anti-aliasing band on each side).
 fn add_line(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, color: Color32) {
     let d = b - a;
     let len = d.length();

@@ -16,6 +16,8 @@ mod map_view;
 mod model;
 mod note_pane;
 mod search_panel;
+mod snapshot;
+pub mod soak;
 mod state;
 mod study;
 mod theme;
@@ -40,6 +42,7 @@ pub use self::command::Command;
 pub use self::jobs::{PickKind, Source};
 pub use self::map_view::{Camera, MapView};
 pub use self::model::MapModel;
+pub use self::snapshot::{ExportKind, ViewFormat};
 pub use self::state::{DATA_DIR_ENV, SavedState, StateStore};
 
 use self::jobs::{CompileJob, FileDialogJob, LiveRecompiler, Loaded, NotesWatcher, PickResult};
@@ -166,6 +169,8 @@ pub struct Explorer {
     pub saved: SavedState,
     state_dirty: bool,
     last_save: Instant,
+    /// The message of the last failed state save, while saves fail.
+    state_save_error: Option<String>,
     pub source: Source,
     pub collection: Option<Collection>,
     job: Option<CompileJob>,
@@ -186,6 +191,8 @@ pub struct Explorer {
     /// Messages for the user (errors, notices), shown until dismissed.
     pub messages: Vec<String>,
     show_warnings: bool,
+    /// The warning shown with the lines around it, in the warnings window.
+    pub warning_view: Option<ui::WarningView>,
     dialog: Option<FileDialogJob>,
     /// The path field, shown when no native dialog is available (or asked for).
     path_field: Option<String>,
@@ -200,10 +207,12 @@ pub struct Explorer {
     /// Weak topics: the store, its saver, the panel, the review.
     pub study: StudyState,
     /// The path field for an export, when no save dialog could be shown.
-    export_field: Option<(crate::export::Format, String)>,
+    export_field: Option<(ExportKind, String)>,
     export_dialog: Option<jobs::SaveDialogJob>,
     /// The last live update installed: when the watcher heard of it, and its files.
     pub last_live: Option<(Instant, Vec<String>)>,
+    /// A PNG or SVG of the map waiting for its frame.
+    pending_view: Option<snapshot::PendingView>,
 }
 
 impl Explorer {
@@ -216,7 +225,7 @@ impl Explorer {
             background,
             layout,
             watch,
-            store,
+            mut store,
         } = options;
         let (saved, message) = store.load();
         let repaint_ctx = ctx.clone();
@@ -241,6 +250,7 @@ impl Explorer {
             saved,
             state_dirty: false,
             last_save: Instant::now(),
+            state_save_error: None,
             source: source.clone(),
             collection: None,
             job: None,
@@ -259,6 +269,7 @@ impl Explorer {
             search_hit: Vec::new(),
             messages: message.into_iter().collect(),
             show_warnings: false,
+            warning_view: None,
             dialog: None,
             path_field: None,
             theme,
@@ -271,6 +282,7 @@ impl Explorer {
             export_field: None,
             export_dialog: None,
             last_live: None,
+            pending_view: None,
         };
         if let Some(model) = model_only {
             app.install(Collection::from_model(model));
@@ -281,8 +293,13 @@ impl Explorer {
             app.start_compile(source);
         } else {
             match jobs::compile_and_index(&source, &|_| {}) {
+                // Headless with `watch`: adopting starts the watcher (the window starts it
+                // after its first background compile).
                 Ok(loaded) => app.adopt(source, loaded),
-                Err(err) => app.load_error = Some(err),
+                Err(err) => {
+                    app.load_error = Some(err);
+                    app.watch_source();
+                }
             }
         }
         app
@@ -294,7 +311,14 @@ impl Explorer {
     }
 
     fn start_compile(&mut self, source: Source) {
-        match CompileJob::spawn(source, self.wake.clone()) {
+        // The first load of a collection goes through the index cache (a second start reopens
+        // the index); recompiles after edits index in memory, which is faster than on disk.
+        let cache = self
+            .collection
+            .is_none()
+            .then(jobs::index_cache_root)
+            .flatten();
+        match CompileJob::spawn(source, self.wake.clone(), cache) {
             Ok(job) => self.job = Some(job),
             Err(err) => {
                 self.load_error = Some(format!("could not start the compile thread: {err}"))
@@ -399,6 +423,7 @@ impl Explorer {
                 Some(camera) => self.map.camera = camera,
                 None => {
                     self.map.fit_requested = true;
+                    self.map.fit_main = true;
                     self.auto_fit = true;
                 }
             }
@@ -452,8 +477,15 @@ impl Explorer {
             let source = job.source.clone();
             self.job = None;
             match result {
+                // Watches again (also after a failed load: the notes folder may have been
+                // deleted, its recursive watch with it, and created again).
                 Ok(loaded) => self.adopt(source, loaded),
-                Err(err) => self.load_error = Some(err),
+                Err(err) => {
+                    self.load_error = Some(err);
+                    // The notes (or their folder) may be gone and come back as new files: watch
+                    // what is there now.
+                    self.watch_source();
+                }
             }
         }
         while let Some(out) = self.live.as_ref().and_then(LiveRecompiler::poll) {
@@ -531,12 +563,7 @@ impl Explorer {
             }
         }
         self.poll_layout();
-        if let Some(err) = self.study.take_save_error() {
-            let message = format!("Weak topics could not be saved: {err}");
-            if !self.messages.contains(&message) {
-                self.messages.push(message);
-            }
-        }
+        self.poll_study_saver();
         if self.state_dirty {
             let every = Duration::from_secs(2);
             if self.last_save.elapsed() >= every {
@@ -603,13 +630,26 @@ impl Explorer {
                 .collect();
             entry.panes.clone_from(&self.panes.open);
         }
-        if let Err(err) = self.store.save(&self.saved) {
-            log::warn!("{err}");
-            if !self.messages.contains(&err) {
-                self.messages.push(err);
+        match self.store.save(&self.saved) {
+            Ok(()) => {
+                self.state_dirty = false;
+                if let Some(err) = self.state_save_error.take() {
+                    self.messages.retain(|m| *m != err);
+                    self.messages
+                        .push("The map state is saved again.".to_owned());
+                }
+            }
+            Err(err) => {
+                log::warn!("{err}");
+                // Still dirty: tried again every two seconds until it works (unless saving is
+                // off because the file on disk could not be read).
+                self.state_dirty = !self.store.is_blocked();
+                if !self.messages.contains(&err) {
+                    self.messages.push(err.clone());
+                }
+                self.state_save_error = Some(err);
             }
         }
-        self.state_dirty = false;
         self.last_save = Instant::now();
     }
 
@@ -673,6 +713,11 @@ impl Explorer {
                 }
             }
             Command::ClearSelection => self.selected = None,
+            Command::Focus(entity_id) => {
+                if self.node_ix(&entity_id).is_some() {
+                    self.selected = Some(entity_id);
+                }
+            }
             Command::ClosePane(id) => {
                 self.panes.close(&id);
                 if self.selected.as_deref() == Some(id.as_str()) {
@@ -759,7 +804,10 @@ impl Explorer {
                     self.start_compile(self.source.clone());
                 }
             }
-            Command::FitView => self.map.fit_requested = true,
+            Command::FitView => {
+                self.map.fit_requested = true;
+                self.map.fit_main = false;
+            }
             Command::ToggleTheme => {
                 self.saved.dark = !self.saved.dark;
                 self.theme = Theme::for_mode(self.saved.dark);
@@ -767,6 +815,7 @@ impl Explorer {
                 self.state_dirty = true;
             }
             Command::OpenInEditor { file, line } => open_in_editor(&file, line, &mut self.messages),
+            Command::OpenLink { note, target } => self.open_link(&note, &target),
             Command::Quit => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::Study(intent) => self.run_study_intent(intent),
             Command::Review(intent) => self.run_review_intent(intent),
@@ -790,7 +839,17 @@ impl Explorer {
                     }
                 }
             }
-            Command::ExportTo { format, path } => {
+            Command::ExportTo {
+                format: ExportKind::View(view),
+                path,
+            } => {
+                self.export_field = None;
+                self.start_view_export(view, path);
+            }
+            Command::ExportTo {
+                format: ExportKind::Graph(format),
+                path,
+            } => {
                 self.export_field = None;
                 match self.export_to(format, &path) {
                     Ok(()) => self.messages.push(format!(
@@ -815,7 +874,7 @@ impl Explorer {
     }
 
     /// A suggested export path: next to the notes, named after them.
-    fn export_default_path(&self, format: crate::export::Format) -> String {
+    fn export_default_path(&self, format: ExportKind) -> String {
         let name = format!("{}.{}", self.export_stem(), format.extension());
         let dir = self
             .source
@@ -929,6 +988,33 @@ fn spiral(rank: usize) -> Pos2 {
     let r = 40.0 * (rank as f32 + 0.5).sqrt();
     let a = rank as f32 * 2.399_963;
     pos2(r * a.cos(), r * a.sin())
+}
+
+impl Explorer {
+    /// Opens a link of a note after [`crate::vault::link_target`] allowed it; says why not
+    /// otherwise.
+    fn open_link(&mut self, note: &str, target: &str) {
+        let root = self.collection.as_ref().and_then(|c| c.source.path());
+        match crate::vault::link_target(root, note, target) {
+            Ok(crate::vault::LinkTarget::Web(url)) => {
+                self.ctx.open_url(egui::OpenUrl::new_tab(url));
+            }
+            Ok(crate::vault::LinkTarget::File(path)) => {
+                let is_note = path.extension().is_some_and(|e| {
+                    ["md", "markdown", "txt"]
+                        .iter()
+                        .any(|n| e.eq_ignore_ascii_case(n))
+                });
+                if is_note {
+                    open_in_editor(&path, 1, &mut self.messages);
+                } else if let Err(err) = std::process::Command::new("xdg-open").arg(&path).spawn() {
+                    self.messages
+                        .push(format!("Could not open {} ({err})", path.display()));
+                }
+            }
+            Err(refused) => self.messages.push(format!("{note}: {refused}")),
+        }
+    }
 }
 
 /// Opens `file` at `line` in `$VISUAL`/`$EDITOR` (as `EDITOR +LINE FILE`), else with the desktop's

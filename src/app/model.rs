@@ -46,6 +46,10 @@ pub struct MapModel {
     pub adjacency: Vec<Vec<(usize, usize)>>,
     /// Node indices, most mentioned (then most connected) first: the label priority.
     pub by_importance: Vec<usize>,
+    /// Per node: in a main connected part of the graph (at least a tenth of the largest one,
+    /// and more than one node). The first view fits these; loners and small islands that the
+    /// layout places far out do not shrink the map to a dot.
+    pub main_part: Vec<bool>,
 }
 
 impl MapModel {
@@ -190,6 +194,44 @@ impl MapModel {
         });
         self.by_importance = order;
         self.adjacency = adjacency;
+        self.main_part = self.main_parts();
+    }
+
+    /// See [`MapModel::main_part`]. Every node if no part qualifies.
+    fn main_parts(&self) -> Vec<bool> {
+        let n = self.nodes.len();
+        let mut part = vec![usize::MAX; n];
+        let mut sizes = Vec::new();
+        let mut stack = Vec::new();
+        for start in 0..n {
+            if part[start] != usize::MAX {
+                continue;
+            }
+            let id = sizes.len();
+            let mut size = 0;
+            part[start] = id;
+            stack.push(start);
+            while let Some(i) = stack.pop() {
+                size += 1;
+                for &(j, _) in self.adjacency.get(i).map_or(&[][..], Vec::as_slice) {
+                    if let Some(p) = part.get_mut(j)
+                        && *p == usize::MAX
+                    {
+                        *p = id;
+                        stack.push(j);
+                    }
+                }
+            }
+            sizes.push(size);
+        }
+        let largest = sizes.iter().copied().max().unwrap_or(0);
+        let keep = |size: usize| size >= 2 && size * 10 >= largest;
+        if !sizes.iter().any(|&s| keep(s)) {
+            return vec![true; n];
+        }
+        part.iter()
+            .map(|&p| sizes.get(p).is_some_and(|&s| keep(s)))
+            .collect()
     }
 
     /// Nodes within `depth` hops of `start` (including it), as a membership mask.
@@ -263,5 +305,32 @@ mod tests {
         assert!(m.nodes[m.index["a"]].radius > m.nodes[m.index["d"]].radius);
         let near = m.neighbourhood(m.index["a"], 2);
         assert_eq!(near, vec![true, true, true, false]);
+    }
+
+    #[test]
+    fn main_parts_leave_out_loners_and_small_islands() {
+        // A 25-node path, a 3-node island (kept: a tenth of 25), a pair (too small) and a loner.
+        let mut nodes: Vec<NodeJson> = (0..25).map(|i| node(&format!("p{i:02}"), 1)).collect();
+        let mut links: Vec<LinkJson> = (1..25)
+            .map(|i| link(&format!("p{:02}", i - 1), &format!("p{i:02}")))
+            .collect();
+        for id in ["i1", "i2", "i3", "q1", "q2", "zz"] {
+            nodes.push(node(id, 1));
+        }
+        links.extend([link("i1", "i2"), link("i2", "i3"), link("q1", "q2")]);
+        let model = MapModel::from_json(&GraphJson {
+            nodes,
+            links,
+            ..GraphJson::default()
+        });
+        let main = |id: &str| model.main_part[model.index[id]];
+        assert!(main("p00") && main("p24") && main("i1") && main("i3"));
+        assert!(!main("q1") && !main("q2") && !main("zz"));
+        // No links at all: everything counts.
+        let lonely = MapModel::from_json(&GraphJson {
+            nodes: vec![node("a", 1), node("b", 1)],
+            ..GraphJson::default()
+        });
+        assert_eq!(lonely.main_part, vec![true, true]);
     }
 }

@@ -2,9 +2,11 @@
 //! (name, kind, category, description, relations grouped by kind) and every section of the notes
 //! that mentions it, text as written with the mentions of entities as links.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
-use egui::{RichText, ScrollArea, Ui};
+use egui::text::LayoutJob;
+use egui::{Color32, FontId, Galley, Id, Rect, RichText, ScrollArea, TextFormat, Ui, vec2};
 
 use super::collection::Collection;
 use super::command::Command;
@@ -21,6 +23,8 @@ pub struct Panes {
     pub active: usize,
     /// Show every pane side by side instead of as tabs.
     pub side_by_side: bool,
+    /// Laid-out texts and heights kept across frames.
+    cache: PaneCache,
 }
 
 /// Sections listed per pane.
@@ -92,20 +96,26 @@ impl Panes {
             ui.checkbox(&mut self.side_by_side, "Side by side");
         });
         ui.separator();
-        if self.side_by_side && self.open.len() > 1 {
-            let open = self.open.clone();
+        self.cache.check(&col.compiled);
+        let Self {
+            open,
+            active,
+            side_by_side,
+            cache,
+        } = self;
+        if *side_by_side && open.len() > 1 {
             ui.columns(open.len().min(3), |columns| {
-                for (column, id) in columns.iter_mut().zip(&open) {
+                for (column, id) in columns.iter_mut().zip(open.iter()) {
                     ScrollArea::vertical()
                         .id_salt(("pane", id.as_str()))
-                        .show(column, |ui| pane_ui(ui, col, id, t, study, cmds));
+                        .show(column, |ui| pane_ui(ui, col, id, t, study, cache, cmds));
                 }
             });
-        } else if let Some(id) = self.active_id().map(str::to_owned) {
+        } else if let Some(id) = open.get(*active) {
             ScrollArea::vertical()
                 .id_salt(("pane", id.as_str()))
                 .auto_shrink([false, false])
-                .show(ui, |ui| pane_ui(ui, col, &id, t, study, cmds));
+                .show(ui, |ui| pane_ui(ui, col, id, t, study, cache, cmds));
         }
     }
 }
@@ -117,6 +127,7 @@ fn pane_ui(
     entity_id: &str,
     t: &Theme,
     study: &mut StudyState,
+    cache: &mut PaneCache,
     cmds: &mut Vec<Command>,
 ) {
     let Some(&node_ix) = col.model.index.get(entity_id) else {
@@ -221,7 +232,17 @@ fn pane_ui(
     ui.add_space(6.0);
     ui.label(RichText::new(format!("In your notes ({} sections)", sections.len())).strong());
     for (i, &s) in sections.iter().take(SECTIONS_SHOWN).enumerate() {
-        section_ui(ui, col, s, entity_id, i < SECTIONS_OPEN, t, cmds);
+        section_ui(
+            ui,
+            col,
+            s,
+            node_ix,
+            entity_id,
+            i < SECTIONS_OPEN,
+            t,
+            cache,
+            cmds,
+        );
     }
     if sections.len() > SECTIONS_SHOWN {
         ui.weak(format!(
@@ -232,13 +253,16 @@ fn pane_ui(
 }
 
 /// One section: title, file and lines, the text with entity links.
+#[allow(clippy::too_many_arguments)]
 fn section_ui(
     ui: &mut Ui,
     col: &Collection,
     s: usize,
+    node_ix: usize,
     current: &str,
     default_open: bool,
     t: &Theme,
+    cache: &mut PaneCache,
     cmds: &mut Vec<Command>,
 ) {
     let Some(facts) = col.compiled.sections.get(s) else {
@@ -247,9 +271,20 @@ fn section_ui(
     let Some((note, section)) = col.compiled.section(facts) else {
         return;
     };
+    // Off screen with a known height: keep its room, draw nothing.
+    let width = ui.available_width();
+    if let Some(&(w, h)) = cache.heights.get(&(node_ix, s))
+        && w == width
+    {
+        let room = Rect::from_min_size(ui.cursor().min, vec2(width, h));
+        if !ui.is_rect_visible(room) {
+            ui.allocate_space(vec2(width, h));
+            return;
+        }
+    }
     let open_id = ui.make_persistent_id(("section-open", current, section.id.as_str()));
     let mut open = ui.data_mut(|d| *d.get_temp_mut_or(open_id, default_open));
-    egui::Frame::group(ui.style()).show(ui, |ui| {
+    let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal_wrapped(|ui| {
             let toggle = if open { "Hide" } else { "Show" };
@@ -270,23 +305,17 @@ fn section_ui(
                 .weak()
                 .small(),
             );
-            if let Some(root) = col.source.path() {
-                let file = if root.is_dir() {
-                    root.join(&*section.file)
-                } else {
-                    root.to_path_buf()
-                };
-                if ui
+            if let Some(file) = col.file_path(&section.file)
+                && ui
                     .small_button("Edit")
                     .on_hover_text("Open in editor at this line")
                     .accessible_name(format!("Open {} in editor", section.title))
                     .clicked()
-                {
-                    cmds.push(Command::OpenInEditor {
-                        file,
-                        line: section.line_start,
-                    });
-                }
+            {
+                cmds.push(Command::OpenInEditor {
+                    file,
+                    line: section.line_start,
+                });
             }
         });
         if !open {
@@ -303,87 +332,319 @@ fn section_ui(
                     .small(),
             );
         }
-        // The text as written, line by line, with mentions as links.
-        let mut mentions: Vec<_> = facts
-            .mentions
-            .iter()
-            .filter(|m| m.byte_start >= section.byte_start && m.byte_end <= section.byte_end)
-            .collect();
-        mentions.sort_by_key(|m| m.byte_start);
-        let mut next = mentions.into_iter().peekable();
-        let mut offset = section.byte_start;
-        let text = note.section_text(section);
-        ui.spacing_mut().item_spacing.y = 1.0;
-        let markdown = note.format == crate::notes::NoteFormat::Markdown;
-        let mut in_fence = false;
-        let mut blank_run = 0;
-        for line in text.split_inclusive('\n') {
-            let line_start = offset;
-            let line_end = offset + line.len();
-            offset = line_end;
-            let trimmed = line.trim_end_matches(['\n', '\r']);
-            // Runs of blank lines become one small gap.
-            if trimmed.trim().is_empty() {
-                blank_run += 1;
-                if blank_run == 1 {
-                    ui.add_space(6.0);
-                }
+        // The text as written, laid out once per section, width and theme, with mentions as
+        // links (hit areas over the laid-out text).
+        let wrap = ui.available_width();
+        let text_color = ui.visuals().text_color();
+        let fresh = cache
+            .texts
+            .get(&(s, node_ix))
+            .is_none_or(|c| c.width != wrap || c.text_color != text_color);
+        if fresh {
+            let (job, links) = section_job(ui, note, section, facts, current, wrap, t);
+            let galley = ui.painter().layout_job(job);
+            cache.texts.insert(
+                (s, node_ix),
+                CachedText {
+                    width: wrap,
+                    text_color,
+                    galley,
+                    links,
+                },
+            );
+        }
+        let Some(cached) = cache.texts.get(&(s, node_ix)) else {
+            return;
+        };
+        let (rect, _) = ui.allocate_exact_size(cached.galley.size(), egui::Sense::hover());
+        let visible = ui.is_rect_visible(rect);
+        if visible {
+            ui.painter()
+                .galley(rect.min, cached.galley.clone(), text_color);
+        }
+        let link_color = ui.visuals().hyperlink_color;
+        for (k, link) in cached.links.iter().enumerate() {
+            if !visible || link.current {
                 continue;
             }
-            blank_run = 0;
-            // Markdown: headings, bullets and fenced code get their look; the markup goes.
-            let (style, skip, bullet) = if markdown {
-                markdown_line(trimmed, &mut in_fence)
+            let at = link_rect(&cached.galley, link).translate(rect.min.to_vec2());
+            if !ui.is_rect_visible(at) {
+                continue;
+            }
+            let response = ui
+                .interact(
+                    at,
+                    Id::unique(("pane-link", node_ix, s, k)),
+                    egui::Sense::click(),
+                )
+                .on_hover_cursor(egui::CursorIcon::PointingHand);
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Link, true, &link.text));
+            if response.hovered() {
+                ui.painter().hline(
+                    at.x_range(),
+                    at.bottom() - 1.0,
+                    egui::Stroke::new(1.0, link_color),
+                );
+            }
+            if response.clicked() {
+                cmds.push(Command::Select {
+                    entity_id: link.entity.clone(),
+                    center: true,
+                });
+            }
+        }
+        links_ui(
+            ui,
+            &note.file,
+            note.section_text(section),
+            section.line_start,
+            cmds,
+        );
+    });
+    cache
+        .heights
+        .insert((node_ix, s), (width, frame.response.rect.height()));
+}
+
+/// The links written in a section (`[text](target)`, bare `https://` URLs), one clickable row
+/// each. Nothing is opened or fetched until a click, and then only what
+/// [`crate::vault::link_target`] allows (the window checks again when it runs the command).
+fn links_ui(ui: &mut Ui, file: &str, text: &str, line_start: u32, cmds: &mut Vec<Command>) {
+    let links = crate::vault::links::scan(text, line_start.saturating_sub(1));
+    if links.is_empty() {
+        return;
+    }
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Links:").weak().small());
+        for link in links {
+            let shown = if link.text.is_empty() {
+                &link.target
             } else {
-                (LineStyle::Plain, 0, false)
+                &link.text
             };
-            if style == LineStyle::Fence {
-                continue;
+            if ui
+                .link(shown.as_str())
+                .on_hover_text(format!("{} (line {})", link.target, link.line))
+                .clicked()
+            {
+                cmds.push(Command::OpenLink {
+                    note: file.to_owned(),
+                    target: link.target.clone(),
+                });
             }
-            ui.horizontal_wrapped(|ui| {
-                ui.spacing_mut().item_spacing.x = 0.0;
-                if bullet {
-                    let indent = trimmed.len() - trimmed.trim_start().len();
-                    plain_ui(ui, trimmed.get(..indent).unwrap_or(""), style);
-                    plain_ui(ui, "• ", style);
-                }
-                let mut cursor = line_start + skip;
-                while let Some(m) = next.peek() {
-                    if m.byte_start >= line_end {
-                        break;
-                    }
-                    let m = *m;
-                    next.next();
-                    if m.byte_start < cursor {
-                        continue;
-                    }
-                    if let Some(plain) = note.text.get(cursor..m.byte_start) {
-                        plain_ui(ui, plain, style);
-                    }
-                    let shown = note
-                        .text
-                        .get(m.byte_start..m.byte_end.min(line_end))
-                        .unwrap_or("");
-                    let link = if &*m.entity_id == current {
-                        ui.label(RichText::new(shown).strong().color(t.edge_highlight))
-                    } else {
-                        ui.link(shown)
-                    };
-                    if link.clicked() && &*m.entity_id != current {
-                        cmds.push(Command::Select {
-                            entity_id: m.entity_id.to_string(),
-                            center: true,
-                        });
-                    }
-                    cursor = m.byte_end;
-                }
-                let end = line_start + trimmed.len();
-                if let Some(rest) = note.text.get(cursor.min(end)..end) {
-                    plain_ui(ui, rest, style);
-                }
-            });
         }
     });
+}
+
+/// A mention in a laid-out section text.
+struct LinkSpan {
+    /// Character range in the galley's text.
+    chars: std::ops::Range<usize>,
+    entity: String,
+    /// The text as written (the link's accessible name).
+    text: String,
+    /// A mention of the pane's own entity (emphasised, not a link).
+    current: bool,
+}
+
+/// A section's text laid out for one width and theme.
+struct CachedText {
+    width: f32,
+    text_color: Color32,
+    galley: Arc<Galley>,
+    links: Vec<LinkSpan>,
+}
+
+/// What the panes keep between frames: laid-out section texts and section heights (sections
+/// off screen are skipped). Cleared when the notes change.
+#[derive(Default)]
+pub struct PaneCache {
+    /// Identity of the compiled notes the cache was built from.
+    compiled: usize,
+    /// (section index, node index of the pane) → laid-out text.
+    texts: HashMap<(usize, usize), CachedText>,
+    /// (node index of the pane, section index) → (width, height) when last drawn.
+    heights: HashMap<(usize, usize), (f32, f32)>,
+}
+
+impl PaneCache {
+    /// Forgets everything if `compiled` is other notes than the cache was built from.
+    fn check(&mut self, compiled: &Arc<crate::Compiled>) {
+        let id = Arc::as_ptr(compiled) as usize;
+        if self.compiled != id {
+            self.compiled = id;
+            self.texts.clear();
+            self.heights.clear();
+        }
+    }
+}
+
+impl Clone for PaneCache {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl std::fmt::Debug for PaneCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaneCache")
+            .field("texts", &self.texts.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for PaneCache {
+    /// A cache never makes two panes different.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// The screen rectangle (relative to the galley) of a link: its first row's part.
+fn link_rect(galley: &Galley, link: &LinkSpan) -> Rect {
+    let a = galley.pos_from_cursor(egui::text::CCursor::new(link.chars.start));
+    let b = galley.pos_from_cursor(egui::text::CCursor {
+        index: link.chars.end.into(),
+        prefer_next_row: false,
+    });
+    if (a.min.y - b.min.y).abs() < 1.0 {
+        Rect::from_min_max(a.min, b.max)
+    } else {
+        Rect::from_min_max(a.min, egui::pos2(galley.rect.max.x, a.max.y))
+    }
+}
+
+/// Builds the layout job of a section's text: lines as written (indentation kept, a tab as two
+/// spaces), Markdown headings, bullets and code given their look, runs of blank lines as one
+/// small gap, mentions coloured as links.
+fn section_job(
+    ui: &Ui,
+    note: &crate::notes::Note,
+    section: &crate::notes::Section,
+    facts: &crate::extract::SectionFacts,
+    current: &str,
+    wrap: f32,
+    t: &Theme,
+) -> (LayoutJob, Vec<LinkSpan>) {
+    let visuals = ui.visuals();
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    let mono = egui::TextStyle::Monospace.resolve(ui.style());
+    let format = |style: LineStyle| -> TextFormat {
+        match style {
+            LineStyle::Heading => TextFormat::simple(
+                FontId::new(15.0, body.family.clone()),
+                visuals.strong_text_color(),
+            ),
+            LineStyle::Code => TextFormat::simple(mono.clone(), visuals.text_color()),
+            LineStyle::Plain | LineStyle::Fence => {
+                TextFormat::simple(body.clone(), visuals.text_color())
+            }
+        }
+    };
+    let gap = TextFormat::simple(FontId::proportional(5.0), visuals.text_color());
+    let mut job = LayoutJob::default();
+    job.wrap.max_width = wrap;
+    let mut links = Vec::new();
+    let mut chars = 0_usize;
+    let mut push = |job: &mut LayoutJob, text: &str, f: TextFormat| -> std::ops::Range<usize> {
+        let start = chars;
+        if text.contains('\t') {
+            let text = text.replace('\t', "  ");
+            chars += text.chars().count();
+            job.append(&text, 0.0, f);
+        } else {
+            chars += text.chars().count();
+            job.append(text, 0.0, f);
+        }
+        start..chars
+    };
+
+    let mut mentions: Vec<_> = facts
+        .mentions
+        .iter()
+        .filter(|m| m.byte_start >= section.byte_start && m.byte_end <= section.byte_end)
+        .collect();
+    mentions.sort_by_key(|m| m.byte_start);
+    let mut next = mentions.into_iter().peekable();
+    let mut offset = section.byte_start;
+    let text = note.section_text(section);
+    let markdown = note.format == crate::notes::NoteFormat::Markdown;
+    let mut in_fence = false;
+    let mut blank_run = 0;
+    let mut first = true;
+    for line in text.split_inclusive('\n') {
+        let line_start = offset;
+        let line_end = offset + line.len();
+        offset = line_end;
+        let trimmed = line.trim_end_matches(['\n', '\r']);
+        // Runs of blank lines become one small gap.
+        if trimmed.trim().is_empty() {
+            blank_run += 1;
+            if blank_run == 1 && !first {
+                push(&mut job, "\n", gap.clone());
+            }
+            continue;
+        }
+        blank_run = 0;
+        // Markdown: headings, bullets and fenced code get their look; the markup goes.
+        let (style, skip, bullet) = if markdown {
+            markdown_line(trimmed, &mut in_fence)
+        } else {
+            (LineStyle::Plain, 0, false)
+        };
+        if style == LineStyle::Fence {
+            continue;
+        }
+        if !first {
+            push(&mut job, "\n", format(style));
+        }
+        first = false;
+        if bullet {
+            let indent = trimmed.len() - trimmed.trim_start().len();
+            push(&mut job, trimmed.get(..indent).unwrap_or(""), format(style));
+            push(&mut job, "• ", format(style));
+        }
+        let mut cursor = line_start + skip;
+        while let Some(m) = next.peek() {
+            if m.byte_start >= line_end {
+                break;
+            }
+            let m = *m;
+            next.next();
+            if m.byte_start < cursor {
+                continue;
+            }
+            if let Some(plain) = note.text.get(cursor..m.byte_start) {
+                push(&mut job, plain, format(style));
+            }
+            let shown = note
+                .text
+                .get(m.byte_start..m.byte_end.min(line_end))
+                .unwrap_or("")
+                .trim_end_matches(['\n', '\r']);
+            let is_current = &*m.entity_id == current;
+            let mut f = format(style);
+            f.color = if is_current {
+                t.edge_highlight
+            } else {
+                visuals.hyperlink_color
+            };
+            let chars = push(&mut job, shown, f);
+            links.push(LinkSpan {
+                chars,
+                entity: m.entity_id.to_string(),
+                text: shown.to_owned(),
+                current: is_current,
+            });
+            cursor = m.byte_end;
+        }
+        let end = line_start + trimmed.len();
+        if let Some(rest) = note.text.get(cursor.min(end)..end) {
+            push(&mut job, rest, format(style));
+        }
+    }
+    (job, links)
 }
 
 /// How a line of a section is shown.
@@ -418,19 +679,6 @@ fn markdown_line(line: &str, in_fence: &mut bool) -> (LineStyle, usize, bool) {
         }
     }
     (LineStyle::Plain, 0, false)
-}
-
-fn plain_ui(ui: &mut Ui, text: &str, style: LineStyle) {
-    if text.is_empty() {
-        return;
-    }
-    // Indentation is kept; a tab is two spaces so deep outlines stay readable.
-    let text = RichText::new(text.replace('\t', "  "));
-    ui.label(match style {
-        LineStyle::Heading => text.strong().size(15.0),
-        LineStyle::Code => text.monospace(),
-        LineStyle::Plain | LineStyle::Fence => text,
-    });
 }
 
 #[cfg(test)]

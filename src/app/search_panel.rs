@@ -29,6 +29,8 @@ pub struct SearchPanel {
     pub cursor: usize,
     /// Focus the box on the next frame.
     pub focus_requested: bool,
+    /// Per result: (width, height) when last drawn; rows off screen are skipped.
+    heights: Vec<(f32, f32)>,
 }
 
 impl SearchPanel {
@@ -43,6 +45,7 @@ impl SearchPanel {
     pub fn invalidate(&mut self) {
         self.searched.clear();
         self.results.clear();
+        self.heights.clear();
     }
 
     fn refresh(&mut self, col: Option<&Collection>, study: &Store) {
@@ -50,6 +53,7 @@ impl SearchPanel {
             return;
         }
         self.searched.clone_from(&self.query);
+        self.heights.clear();
         self.cursor = 0;
         self.error = None;
         self.results.clear();
@@ -153,8 +157,23 @@ impl SearchPanel {
             .id_salt("search-results")
             .max_height(ui.available_height() * 0.6)
             .show(ui, |ui| {
+                self.heights.resize(self.results.len(), (0.0, 0.0));
+                let focused = response.has_focus() || response.lost_focus();
                 for (i, hit) in self.results.iter().enumerate() {
                     let selected = i == self.cursor;
+                    // Off screen with a known height: keep its room, draw nothing.
+                    let width = ui.available_width();
+                    if let Some(&(w, h)) = self.heights.get(i)
+                        && w == width
+                        && h > 0.0
+                        && !(selected && focused)
+                    {
+                        let room = egui::Rect::from_min_size(ui.cursor().min, egui::vec2(w, h));
+                        if !ui.is_rect_visible(room) {
+                            ui.allocate_space(egui::vec2(w, h));
+                            continue;
+                        }
+                    }
                     let frame = egui::Frame::new()
                         .inner_margin(4.0)
                         .corner_radius(4.0)
@@ -232,8 +251,11 @@ impl SearchPanel {
                         self.cursor = i;
                         cmds.push(open_hit(hit));
                     }
-                    if selected && (response.has_focus() || response.lost_focus()) {
+                    if selected && focused {
                         row.scroll_to_me(None);
+                    }
+                    if let Some(slot) = self.heights.get_mut(i) {
+                        *slot = (width, inner.response.rect.height());
                     }
                 }
             });

@@ -1,7 +1,10 @@
 //! Persisted state: the recent list, the theme, and per notes collection the camera and the pinned
 //! nodes. One RON file in the data folder (`CLOUDATLAS_DATA_DIR`, else the platform's data dir),
 //! written atomically. A missing file is a fresh start; a corrupt one is a fresh start with a
-//! message (and the bad file is kept beside it as `state.ron.corrupt`).
+//! message (and the bad file is kept beside it as `state.ron.corrupt`). A file that exists but
+//! cannot be read (permissions, I/O error), or a corrupt one that cannot be moved aside, is never
+//! overwritten: saving is switched off for the session, with a message. Temporary files of saves
+//! that were killed are removed when the state is loaded.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -75,6 +78,8 @@ pub fn collection_key(path: Option<&Path>) -> String {
 #[derive(Clone, Debug)]
 pub struct StateStore {
     pub file: Option<PathBuf>,
+    /// Why saving is switched off (the file on disk could not be read and must not be replaced).
+    blocked: Option<String>,
 }
 
 impl StateStore {
@@ -88,6 +93,15 @@ impl StateStore {
             });
         Self {
             file: dir.map(|d| d.join(FILE_NAME)),
+            blocked: None,
+        }
+    }
+
+    /// A store that neither loads nor saves anything (measuring modes).
+    pub fn none() -> Self {
+        Self {
+            file: None,
+            blocked: None,
         }
     }
 
@@ -100,35 +114,51 @@ impl StateStore {
     pub fn in_dir(dir: &Path) -> Self {
         Self {
             file: Some(dir.join(FILE_NAME)),
+            blocked: None,
         }
     }
 
-    /// Loads the state. `Err(message)` carries the clean default and what went wrong.
-    pub fn load(&self) -> (SavedState, Option<String>) {
+    /// Whether saving is switched off because the file on disk could not be read.
+    pub fn is_blocked(&self) -> bool {
+        self.blocked.is_some()
+    }
+
+    /// Loads the state. The message says what went wrong (the state is then the clean default).
+    pub fn load(&mut self) -> (SavedState, Option<String>) {
         let Some(file) = &self.file else {
             return (SavedState::default(), None);
         };
+        crate::util::remove_stale_temps(file);
         let text = match std::fs::read_to_string(file) {
             Ok(text) => text,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 return (SavedState::default(), None);
             }
             Err(err) => {
-                return (
-                    SavedState::default(),
-                    Some(format!(
-                        "Could not read the saved state ({err}); starting clean: {}",
-                        file.display()
-                    )),
+                let message = format!(
+                    "Could not read the saved state ({err}); starting clean, and the file is \
+                     left as it is (the state of this session will not be saved): {}",
+                    file.display()
                 );
+                self.blocked = Some(message.clone());
+                return (SavedState::default(), Some(message));
             }
         };
         match ron::from_str::<SavedState>(&text) {
             Ok(state) => (state, None),
             Err(err) => {
                 let aside = file.with_extension("ron.corrupt");
-                let _ = std::fs::rename(file, &aside);
                 log::warn!("corrupt state {}: {err}", file.display());
+                if let Err(move_err) = std::fs::rename(file, &aside) {
+                    let message = format!(
+                        "The saved state was corrupt ({err}) and could not be moved aside \
+                         ({move_err}); starting clean, and the file is left as it is (the state \
+                         of this session will not be saved): {}",
+                        file.display()
+                    );
+                    self.blocked = Some(message.clone());
+                    return (SavedState::default(), Some(message));
+                }
                 (
                     SavedState::default(),
                     Some(format!(
@@ -140,15 +170,24 @@ impl StateStore {
         }
     }
 
-    /// Saves the state atomically.
+    /// Saves the state atomically. A failed save leaves the file on disk as it was.
     pub fn save(&self, state: &SavedState) -> Result<(), String> {
         let Some(file) = &self.file else {
             return Ok(());
         };
+        if let Some(blocked) = &self.blocked {
+            return Err(blocked.clone());
+        }
         let text = ron::ser::to_string_pretty(state, ron::ser::PrettyConfig::default())
-            .map_err(|e| format!("could not encode the state: {e}"))?;
-        crate::util::write_atomic(file, text.as_bytes())
-            .map_err(|e| format!("could not save the state ({e}): {}", file.display()))
+            .map_err(|e| format!("Could not encode the state: {e}"))?;
+        crate::util::write_atomic(file, text.as_bytes()).map_err(|e| {
+            format!(
+                "Could not save the map state: {}; it is kept in memory and saved again in a \
+                 moment: {}",
+                crate::util::explain_write_error(&e),
+                file.display()
+            )
+        })
     }
 }
 
@@ -159,7 +198,7 @@ mod tests {
     #[test]
     fn round_trip_and_corrupt_file() {
         let dir = tempfile::tempdir().unwrap();
-        let store = StateStore::in_dir(dir.path());
+        let mut store = StateStore::in_dir(dir.path());
         assert_eq!(store.load(), (SavedState::default(), None));
         let mut state = SavedState::default();
         state.push_recent(Path::new("/a"));

@@ -43,6 +43,8 @@ pub struct StudyState {
     pub gaps_on_map: bool,
     /// Entities shown by the "weak topics and their neighbours" filter.
     pub neighbourhood: BTreeSet<String>,
+    /// Why there is no saver (the study file could not be read and must not be replaced).
+    unsaved: Option<String>,
 }
 
 impl StudyState {
@@ -56,20 +58,50 @@ impl StudyState {
         self.store.due_count(Timestamp::now())
     }
 
-    /// The last error of the background saver, once.
-    pub fn take_save_error(&self) -> Option<String> {
-        self.saver.as_ref().and_then(Saver::take_error)
+    /// Blocks until every edit so far is on disk or its save has failed (tests, quitting).
+    /// Returns whether everything is on disk (false too when there is no saver).
+    pub fn flush(&self) -> bool {
+        self.saver.as_ref().is_some_and(Saver::flush)
     }
 
-    /// Blocks until every edit so far is on disk (tests, quitting).
-    pub fn flush(&self) {
-        if let Some(saver) = &self.saver {
-            saver.flush();
+    /// Why weak topics are not being saved right now, if they are not.
+    pub fn save_problem(&self) -> Option<String> {
+        match &self.saver {
+            Some(saver) => saver.failing(),
+            None => self.unsaved.clone(),
         }
     }
 }
 
+/// The first words of the message shown while the study file cannot be written.
+const SAVE_FAILED: &str = "Weak topics could not be saved";
+
 impl Explorer {
+    /// Shows what the background saver reports: a failed save (once per run of failures, with
+    /// the promise that nothing is lost) and, when a save works again, that it did.
+    pub(super) fn poll_study_saver(&mut self) {
+        let Some(saver) = &self.study.saver else {
+            return;
+        };
+        if let Some(err) = saver.take_error() {
+            self.messages.retain(|m| !m.starts_with(SAVE_FAILED));
+            self.messages.push(format!(
+                "{SAVE_FAILED}: {err}. Your changes are kept in memory and saved as soon as \
+                 writing works again."
+            ));
+        }
+        if saver.take_recovered() {
+            self.messages.retain(|m| !m.starts_with(SAVE_FAILED));
+            self.messages
+                .push("Weak topics are saved again: nothing was lost.".to_owned());
+        }
+        if saver.failing().is_some() {
+            // The saver retries on its own thread: look again soon.
+            self.ctx
+                .request_repaint_after(std::time::Duration::from_secs(1));
+        }
+    }
+
     /// Loads the study store of the current collection if it is not loaded yet, then brings it up
     /// to date with the compiled notes. Called on every install; reads the file once per
     /// collection.
@@ -91,34 +123,49 @@ impl Explorer {
                     .join(study::storage::STUDY_FILE)),
                 None => study::storage::study_path(root.as_deref()),
             };
+            self.study.unsaved = None;
             match path {
                 Ok(path) => {
-                    match study::storage::load(&path) {
+                    let readable = match study::storage::load(&path) {
                         Ok(loaded) => {
                             self.study.store = loaded.store;
                             for w in &loaded.warnings {
                                 self.messages.push(w.to_string());
                             }
                             self.study.warnings = loaded.warnings;
+                            true
                         }
                         Err(err) => {
+                            // The file is there but unreadable or from a newer version: never
+                            // replace it with an empty store.
                             self.study.store = Store::new();
-                            self.messages.push(format!("Weak topics not loaded: {err}"));
+                            let message = format!(
+                                "Weak topics not loaded: {err}. The file is left as it is, and \
+                                 weak topics of this session will not be saved."
+                            );
+                            self.messages.push(message.clone());
+                            self.study.unsaved = Some(message);
+                            false
                         }
-                    }
-                    match Saver::spawn(path.clone()) {
-                        Ok(saver) => self.study.saver = Some(saver),
-                        Err(err) => self
-                            .messages
-                            .push(format!("Weak topics will not be saved: {err}")),
+                    };
+                    if readable {
+                        match Saver::spawn(path.clone()) {
+                            Ok(saver) => self.study.saver = Some(saver),
+                            Err(err) => {
+                                let message = format!("Weak topics will not be saved: {err}");
+                                self.messages.push(message.clone());
+                                self.study.unsaved = Some(message);
+                            }
+                        }
                     }
                     self.study.path = Some(path);
                 }
                 Err(err) => {
                     self.study.store = Store::new();
                     self.study.path = None;
-                    self.messages
-                        .push(format!("Weak topics will not be saved: {err}"));
+                    let message = format!("Weak topics will not be saved: {err}");
+                    self.messages.push(message.clone());
+                    self.study.unsaved = Some(message);
                 }
             }
         }

@@ -32,6 +32,7 @@ impl Explorer {
             }
         }
         self.shortcuts(ui);
+        self.view_export_ui(ui);
         self.update_masks();
         self.study.form_in_pane = false;
         self.menu_bar_ui(ui);
@@ -136,7 +137,18 @@ impl Explorer {
                             };
                             let enabled = self.collection.is_some();
                             if ui.add_enabled(enabled, egui::Button::new(label)).clicked() {
-                                self.commands.push(Command::Export(format));
+                                self.commands
+                                    .push(Command::Export(super::ExportKind::Graph(format)));
+                            }
+                        }
+                    });
+                    ui.menu_button("Export map view", |ui| {
+                        for format in super::ViewFormat::ALL {
+                            let enabled = self.collection.is_some();
+                            let button = egui::Button::new(format.menu_label());
+                            if ui.add_enabled(enabled, button).clicked() {
+                                self.commands
+                                    .push(Command::Export(super::ExportKind::View(format)));
                             }
                         }
                     });
@@ -295,6 +307,7 @@ impl Explorer {
     }
 
     fn status_bar_ui(&mut self, ui: &mut Ui) {
+        let mut toggle_warnings = false;
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
                 if let Some(job) = &self.job {
@@ -330,8 +343,12 @@ impl Explorer {
                         ui.separator();
                         let text =
                             RichText::new(format!("{warnings} warnings")).color(self.theme.warning);
-                        if ui.button(text).clicked() {
-                            self.show_warnings = !self.show_warnings;
+                        if ui
+                            .button(text)
+                            .on_hover_text("Show the warnings and the lines they are about")
+                            .clicked()
+                        {
+                            toggle_warnings = true;
                         }
                     }
                 }
@@ -365,6 +382,14 @@ impl Explorer {
                 }
             });
         });
+        if toggle_warnings {
+            if self.show_warnings {
+                self.show_warnings = false;
+            } else {
+                // Straight to the first warning's lines; the others are listed above it.
+                self.show_warning(0);
+            }
+        }
     }
 
     fn warnings_window_ui(&mut self, ui: &Ui) {
@@ -373,36 +398,71 @@ impl Explorer {
             return;
         }
         let mut open = true;
+        let mut chosen = None;
         egui::Window::new("Warnings")
             .open(&mut open)
-            .default_width(520.0)
-            .vscroll(true)
+            .default_width(560.0)
             .show(ui.ctx(), |ui| {
-                for w in &col.compiled.warnings {
-                    let place = match w.line {
-                        Some(line) => format!("{}:{line}", w.file),
-                        None => w.file.clone(),
-                    };
-                    ui.horizontal_wrapped(|ui| {
-                        let link = ui.link(&place).on_hover_text("Open in editor at this line");
-                        ui.label(&w.message);
-                        if link.clicked()
-                            && let Some(root) = col.source.path()
-                        {
-                            let file = if root.is_dir() {
-                                root.join(&w.file)
-                            } else {
-                                root.to_path_buf()
-                            };
-                            self.commands.push(Command::OpenInEditor {
-                                file,
-                                line: w.line.unwrap_or(1),
+                egui::ScrollArea::vertical()
+                    .id_salt("warnings-list")
+                    .max_height(if self.warning_view.is_some() {
+                        160.0
+                    } else {
+                        420.0
+                    })
+                    .show(ui, |ui| {
+                        for (i, w) in col.compiled.warnings.iter().enumerate() {
+                            let place = warning_place(w);
+                            ui.horizontal_wrapped(|ui| {
+                                let link =
+                                    ui.link(&place).on_hover_text("Show this line of the notes");
+                                ui.label(&w.message);
+                                if link.clicked() {
+                                    chosen = Some(i);
+                                }
                             });
                         }
                     });
+                if let Some(view) = &self.warning_view {
+                    ui.separator();
+                    if let Some(intent) = warning_view_ui(ui, view, &self.theme) {
+                        match intent {
+                            WarningIntent::Close => chosen = Some(usize::MAX),
+                            WarningIntent::Edit => {
+                                if let Some(file) = col.file_path(&view.file) {
+                                    self.commands.push(Command::OpenInEditor {
+                                        file,
+                                        line: view.line.unwrap_or(1),
+                                    });
+                                }
+                            }
+                        }
+                    }
                 }
             });
+        match chosen {
+            Some(usize::MAX) => self.warning_view = None,
+            Some(i) => self.show_warning(i),
+            None => {}
+        }
         self.show_warnings = open;
+    }
+
+    /// Shows warning `i` (into the collection's warnings) with the lines around it.
+    pub fn show_warning(&mut self, i: usize) {
+        let Some(col) = &self.collection else { return };
+        let Some(w) = col.compiled.warnings.get(i) else {
+            return;
+        };
+        self.show_warnings = true;
+        let text = col
+            .compiled
+            .notes
+            .notes
+            .iter()
+            .find(|n| n.file == w.file)
+            .map(|n| n.text.as_str());
+        self.warning_view = Some(WarningView::new(w, text));
     }
 
     fn side_panel_ui(&mut self, ui: &mut Ui) {
@@ -580,6 +640,20 @@ impl Explorer {
         } else if out.background_clicked {
             self.commands.push(Command::ClearSelection);
         }
+        if let Some(node) = out.key_selected
+            && let Some(n) = col.model.nodes.get(node)
+        {
+            self.commands.push(Command::Focus(n.id.clone()));
+        }
+        if let Some(node) = out.activated
+            && let Some(n) = col.model.nodes.get(node)
+        {
+            self.map.reveal = Some(node);
+            self.commands.push(Command::Select {
+                entity_id: n.id.clone(),
+                center: false,
+            });
+        }
         if let Some(node) = out.toggle_pin
             && let Some(n) = col.model.nodes.get(node)
         {
@@ -725,4 +799,124 @@ fn legend_ui(ui: &mut Ui, t: &theme::Theme) {
         ui.weak("Services are shaded by category. Size: mentions. Drag a node to pin it; right-click a node to mark it weak or unpin it; W marks the selection. A coloured ring: weak (red), shaky (amber), solid (green).");
         let _ = t;
     });
+}
+
+/// `file:line` of a warning (the file alone when it has no line).
+fn warning_place(w: &crate::notes::Warning) -> String {
+    match w.line {
+        Some(line) => format!("{}:{line}", w.file),
+        None if w.file.is_empty() => "(notes)".to_owned(),
+        None => w.file.clone(),
+    }
+}
+
+/// Lines shown before and after a warning's line.
+const WARNING_CONTEXT: u32 = 4;
+
+/// A warning shown in the app: its place, message and the lines around it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WarningView {
+    pub file: String,
+    pub line: Option<u32>,
+    pub message: String,
+    /// (1-based line number, text) around the warning's line; empty when the text is not loaded.
+    pub lines: Vec<(u32, String)>,
+}
+
+impl WarningView {
+    fn new(w: &crate::notes::Warning, text: Option<&str>) -> Self {
+        let lines = match (text, w.line) {
+            (Some(text), Some(line)) => {
+                let first = line.saturating_sub(WARNING_CONTEXT).max(1);
+                let last = line.saturating_add(WARNING_CONTEXT);
+                text.lines()
+                    .enumerate()
+                    .map(|(k, l)| (u32::try_from(k + 1).unwrap_or(u32::MAX), l))
+                    .skip_while(|(n, _)| *n < first)
+                    .take_while(|(n, _)| *n <= last)
+                    .map(|(n, l)| (n, excerpt_line(l)))
+                    .collect()
+            }
+            (Some(text), None) => text
+                .lines()
+                .take(2 * WARNING_CONTEXT as usize + 1)
+                .enumerate()
+                .map(|(k, l)| (u32::try_from(k + 1).unwrap_or(u32::MAX), excerpt_line(l)))
+                .collect(),
+            (None, _) => Vec::new(),
+        };
+        Self {
+            file: w.file.clone(),
+            line: w.line,
+            message: w.message.clone(),
+            lines,
+        }
+    }
+}
+
+/// A line for the monospace excerpt: tabs as four spaces, and the replacement character of bytes
+/// that were not UTF-8 as `?` (the monospace font has no glyph for it).
+fn excerpt_line(line: &str) -> String {
+    line.replace('\t', "    ").replace('\u{FFFD}', "?")
+}
+
+enum WarningIntent {
+    Close,
+    Edit,
+}
+
+fn warning_view_ui(ui: &mut Ui, view: &WarningView, t: &theme::Theme) -> Option<WarningIntent> {
+    let mut intent = None;
+    ui.horizontal_wrapped(|ui| {
+        let place = match view.line {
+            Some(line) => format!("{}, line {line}", view.file),
+            None => view.file.clone(),
+        };
+        ui.label(RichText::new(place).strong());
+        ui.label(&view.message);
+    });
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        if view.lines.is_empty() {
+            ui.weak("The text of this file is not loaded (it could not be read as notes).");
+        }
+        let width = view.lines.last().map_or(1, |(n, _)| n.to_string().len());
+        for (n, text) in &view.lines {
+            let here = Some(*n) == view.line;
+            let row = RichText::new(format!("{n:>width$}  {text}")).monospace();
+            let row = if here {
+                row.color(t.label)
+                    .background_color(t.warning.gamma_multiply(0.35))
+            } else {
+                row.weak()
+            };
+            let response = ui.label(row);
+            if here {
+                response.widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::Role::Label,
+                        true,
+                        format!("Line {n} (the warning): {text}"),
+                    )
+                });
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        if ui
+            .button("Open in editor")
+            .on_hover_text("Open this file in your editor at this line")
+            .clicked()
+        {
+            intent = Some(WarningIntent::Edit);
+        }
+        if ui
+            .button("Close")
+            .on_hover_text("Back to the list")
+            .clicked()
+        {
+            intent = Some(WarningIntent::Close);
+        }
+    });
+    intent
 }

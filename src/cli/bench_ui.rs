@@ -21,6 +21,9 @@ pub struct BenchUiArgs {
     /// Frames run before measuring.
     #[arg(long, default_value_t = 10)]
     pub warmup: usize,
+    /// Pan and zoom the camera every frame (labels on).
+    #[arg(long)]
+    pub pan: bool,
     /// Print one JSON line (the default prints a short summary).
     #[arg(long)]
     pub json: bool,
@@ -33,6 +36,7 @@ pub fn run(args: &BenchUiArgs) -> anyhow::Result<i32> {
         positions: args.positions.clone(),
         frames: args.frames.max(1),
         warmup: args.warmup,
+        pan: args.pan,
     })?;
     if args.json {
         println!("{}", serde_json::to_string(&report)?);

@@ -5,7 +5,9 @@ mod bench_ui;
 mod compile;
 mod export;
 mod layout;
+mod save_loop;
 mod search;
+mod soak;
 mod weak;
 
 use std::path::PathBuf;
@@ -43,6 +45,11 @@ pub enum Command {
     BenchUi(bench_ui::BenchUiArgs),
     /// Measure the time from a note written on disk to the map showing it (headless explorer).
     BenchLive(bench_ui::BenchLiveArgs),
+    /// Save in a loop, acknowledging each save (the child of the kill -9 tests).
+    #[command(hide = true)]
+    SaveLoop(save_loop::SaveLoopArgs),
+    /// Drive the explorer headless for a long time (search, open, pan) and sample its memory.
+    Soak(soak::SoakArgs),
 }
 
 /// Runs a subcommand. Returns the process exit code.
@@ -55,5 +62,7 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Search(args) => search::run(&args),
         Command::BenchUi(args) => bench_ui::run(&args),
         Command::BenchLive(args) => bench_ui::run_live_bench(&args),
+        Command::SaveLoop(args) => save_loop::run(&args),
+        Command::Soak(args) => soak::run(&args),
     }
 }

@@ -60,8 +60,8 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<i32> {
         let root = SearchIndex::default_cache_dir()
             .context("no cache folder for this user (no home directory?)")?;
         let opened = SearchIndex::open_or_build(&compiled, &root)?;
-        if let crate::search::CacheStatus::Rebuilt { reason, .. } = &opened.status {
-            eprintln!("warning: the cached search index was unusable ({reason}); rebuilt it");
+        if let Some(message) = opened.status.message() {
+            eprintln!("warning: {message}");
         }
         log::info!(
             "search index {:?} at {}",

@@ -12,6 +12,8 @@ mod dot;
 mod gexf;
 mod graphml;
 pub mod palette;
+pub mod png;
+pub mod svg;
 mod xml;
 
 use std::collections::{BTreeMap, HashMap};

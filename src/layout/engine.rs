@@ -222,6 +222,11 @@ impl LayoutEngine {
                 } else {
                     1.0
                 },
+                gravity: if degree == 0.0 {
+                    forces::ISOLATED_GRAVITY
+                } else {
+                    1.0
+                },
             };
             graph.add_node(Node::new(&node.id, data));
         }

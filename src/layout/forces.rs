@@ -27,7 +27,16 @@ pub(crate) struct NodeData {
     pub radius: f32,
     /// Repulsion mass.
     pub mass: f32,
+    /// Multiplier of the gravity on this node: [`ISOLATED_GRAVITY`] for a node without links
+    /// (nothing but gravity holds it against the repulsion, so it would drift far out), else 1.
+    pub gravity: f32,
 }
+
+/// Gravity multiplier of a node without links. Against the repulsion of the whole map, a loner
+/// settles where the two balance; measured on a 200-node scale-free graph (the layout test
+/// `isolated_nodes_stay_near_the_connected_map`), the farthest of 12 loners sat at 3.3 times the
+/// map's 95th-percentile radius with 1, 2.2 times with 8 and 1.2 times with 30: next to the rim.
+pub(crate) const ISOLATED_GRAVITY: f32 = 30.0;
 
 /// Per-link data carried in fdg-sim's graph.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -127,6 +136,7 @@ struct Scratch {
     mass: Vec<f32>,
     radius: Vec<f32>,
     pinned: Vec<bool>,
+    gravity: Vec<f32>,
     tree: QuadTree,
 }
 
@@ -162,6 +172,7 @@ fn step(s: &mut Scratch, p: &StepParams, graph: &mut SimGraph, dt: f32) {
     s.mass.clear();
     s.radius.clear();
     s.pinned.clear();
+    s.gravity.clear();
     for node in graph.node_weights() {
         s.xs.push(node.location.x);
         s.ys.push(node.location.y);
@@ -170,6 +181,7 @@ fn step(s: &mut Scratch, p: &StepParams, graph: &mut SimGraph, dt: f32) {
         s.mass.push(node.data.mass);
         s.radius.push(node.data.radius);
         s.pinned.push(node.data.pinned);
+        s.gravity.push(node.data.gravity);
     }
     if n == 0 {
         return;
@@ -236,8 +248,9 @@ fn step(s: &mut Scratch, p: &StepParams, graph: &mut SimGraph, dt: f32) {
             continue;
         }
         let (x, y) = (s.xs[i], s.ys[i]);
-        let mut vx = (s.vx[i] - (x - cx) * g) * keep;
-        let mut vy = (s.vy[i] - (y - cy) * g) * keep;
+        let gi = g * s.gravity[i];
+        let mut vx = (s.vx[i] - (x - cx) * gi) * keep;
+        let mut vy = (s.vy[i] - (y - cy) * gi) * keep;
         let speed2 = vx * vx + vy * vy;
         if speed2.is_nan() || speed2 > max_step * max_step {
             // Too fast (or not finite): cap the step, or stop the node if it is garbage.

@@ -97,6 +97,10 @@ pub fn build_sections(
 ) -> Vec<Section> {
     let n = lines.len();
     let mut out = Vec::with_capacity(headings.len() + 1);
+    // Slugs used so far, with their count: a repeated path gets `~N`. The text before the first
+    // heading has the empty slug, which a heading without letters or digits (`# ---`) has too.
+    let mut seen: HashMap<String, u32, BuildFnv> =
+        HashMap::with_capacity_and_hasher(headings.len() + 1, BuildFnv);
     // One copy of the file name for every section of the note.
     let shared_file: Arc<str> = Arc::from(file);
     let first = headings.first().map_or(n, |h| h.line.min(n));
@@ -118,6 +122,7 @@ pub fn build_sections(
                 end.max(preamble_from),
                 String::new(),
             ));
+            seen.insert(String::new(), 1);
         }
     }
     // For each heading, the line of the next heading of the same or a higher level: one pass
@@ -136,8 +141,6 @@ pub fn build_sections(
     }
     // (level, title, slug of the path up to and including this heading)
     let mut stack: Vec<(u8, Arc<str>, String)> = Vec::new();
-    let mut seen: HashMap<String, u32, BuildFnv> =
-        HashMap::with_capacity_and_hasher(headings.len(), BuildFnv);
     for (k, h) in headings.iter().enumerate() {
         if h.line >= n {
             continue;

@@ -2,12 +2,26 @@
 //! when the notes are unchanged, built when they changed, set aside and rebuilt (with a warning)
 //! when it is corrupt or unreadable. A half-written index is never opened: it is built in a
 //! temporary folder, then renamed into place.
+//!
+//! A finished index folder is never written again, so it is opened read-only ([`ReadOnlyDir`]):
+//! without tantivy's lock files, so another process holding them (a writer, a reader in the
+//! middle of opening) cannot make us wait, and a read-only cache folder still serves its indexes.
+//! When the cache cannot be written at all (read-only, full, not a folder), the index is built
+//! in memory instead ([`CacheStatus::InMemory`]) and search still works. Build folders left by a
+//! killed process are removed.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use tantivy::Index;
+use tantivy::directory::error::{
+    DeleteError, LockError, OpenDirectoryError, OpenReadError, OpenWriteError,
+};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
+};
 
 use crate::Compiled;
 use crate::catalog::Catalog;
@@ -33,6 +47,32 @@ pub enum CacheStatus {
         /// Where the bad index now is.
         set_aside: Option<PathBuf>,
     },
+    /// The cache could not be written (read-only, full, not a folder…): the index was built in
+    /// memory for this run.
+    InMemory {
+        /// Why the cache could not be used.
+        reason: String,
+    },
+}
+
+impl CacheStatus {
+    /// What the user should be told, if anything.
+    pub fn message(&self) -> Option<String> {
+        match self {
+            CacheStatus::Reopened | CacheStatus::Built => None,
+            CacheStatus::Rebuilt { reason, set_aside } => Some(format!(
+                "the cached search index was unusable ({reason}); rebuilt it{}",
+                set_aside
+                    .as_ref()
+                    .map(|p| format!(" (the bad one was kept as {})", p.display()))
+                    .unwrap_or_default()
+            )),
+            CacheStatus::InMemory { reason } => Some(format!(
+                "the search index cache cannot be written ({reason}); the index was built in \
+                 memory for this run"
+            )),
+        }
+    }
 }
 
 /// An index opened from (or built into) the cache.
@@ -147,11 +187,33 @@ impl SearchIndex {
                 }
             }
         }
-        let sections = Self::build_dir(compiled, cache_root, &dir, &fingerprint)?;
-        let index = Self::open_dir(compiled, catalog, &dir, &fingerprint)?;
-        debug_assert_eq!(sections, index.len());
-        prune(cache_root, &dir);
-        Ok(OpenedIndex { index, status, dir })
+        remove_dead_builds(cache_root);
+        let built = Self::build_dir(compiled, catalog, cache_root, &dir, &fingerprint)
+            .and_then(|_| Self::open_dir(compiled, catalog, &dir, &fingerprint));
+        match built {
+            Ok(index) => {
+                prune(cache_root, &dir);
+                Ok(OpenedIndex { index, status, dir })
+            }
+            Err(err) => {
+                let reason = match status {
+                    CacheStatus::Rebuilt { reason, .. } => {
+                        format!("{reason}; then rebuilding it failed: {err}")
+                    }
+                    _ => err.to_string(),
+                };
+                log::warn!(
+                    "search index cache {} cannot be used ({reason}); building in memory",
+                    cache_root.display()
+                );
+                let index = SearchIndex::build_with_catalog(compiled, catalog)?;
+                Ok(OpenedIndex {
+                    index,
+                    status: CacheStatus::InMemory { reason },
+                    dir,
+                })
+            }
+        }
     }
 
     /// Opens a finished index folder and checks it thoroughly.
@@ -176,7 +238,7 @@ impl SearchIndex {
                 "{STAMP_FILE} says {stamp:?}, expected {expected:?}"
             )));
         }
-        let index = Index::open_in_dir(dir)?;
+        let index = Index::open(ReadOnlyDir::open(dir).map_err(tantivy::TantivyError::from)?)?;
         let corrupt = index.validate_checksum()?;
         if !corrupt.is_empty() {
             let mut files: Vec<String> = corrupt.iter().map(|p| p.display().to_string()).collect();
@@ -205,6 +267,7 @@ impl SearchIndex {
     /// Builds the index in a temporary folder next to `dir`, then renames it into place.
     fn build_dir(
         compiled: &Compiled,
+        catalog: &Catalog,
         cache_root: &Path,
         dir: &Path,
         fingerprint: &str,
@@ -230,16 +293,116 @@ impl SearchIndex {
                 .map_err(|e| SearchError::Index(format!("writing {STAMP_FILE}: {e}")))?;
             crate::util::write_atomic(&tmp.join(STAMP_FILE), &json)?;
             if dir.exists() {
-                // Another process finished the same index first, or a bad one is still there.
+                // Another process finished the same index first: use theirs if it is good
+                // (they may be reading it), else replace a bad one still there.
+                if Self::open_dir(compiled, catalog, dir, fingerprint).is_ok() {
+                    std::fs::remove_dir_all(&tmp)?;
+                    return Ok(docs.len());
+                }
                 std::fs::remove_dir_all(dir)?;
             }
-            std::fs::rename(&tmp, dir)?;
+            if let Err(err) = std::fs::rename(&tmp, dir) {
+                // Lost a race with another process renaming the same index into place.
+                if Self::open_dir(compiled, catalog, dir, fingerprint).is_ok() {
+                    std::fs::remove_dir_all(&tmp)?;
+                    return Ok(docs.len());
+                }
+                return Err(err.into());
+            }
             Ok(docs.len())
         })();
         if result.is_err() {
             let _ = std::fs::remove_dir_all(&tmp);
         }
         result
+    }
+}
+
+/// A finished index folder, read without writing anything (not even tantivy's lock files).
+///
+/// Sound because nothing ever writes a finished folder: indexes are built in a temporary folder
+/// and renamed into place whole, and a bad one is moved aside, never repaired in place.
+#[derive(Clone, Debug)]
+struct ReadOnlyDir {
+    inner: MmapDirectory,
+}
+
+impl ReadOnlyDir {
+    fn open(dir: &Path) -> Result<Self, OpenDirectoryError> {
+        Ok(Self {
+            inner: MmapDirectory::open(dir)?,
+        })
+    }
+
+    fn refused(path: &Path) -> std::io::Error {
+        std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("a finished search index is read-only: {}", path.display()),
+        )
+    }
+}
+
+impl Directory for ReadOnlyDir {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.inner.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        Err(DeleteError::IoError {
+            io_error: Arc::new(Self::refused(path)),
+            filepath: path.to_path_buf(),
+        })
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.inner.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        Err(OpenWriteError::IoError {
+            io_error: Arc::new(Self::refused(path)),
+            filepath: path.to_path_buf(),
+        })
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.inner.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, _data: &[u8]) -> std::io::Result<()> {
+        Err(Self::refused(path))
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn acquire_lock(&self, _lock: &Lock) -> Result<DirectoryLock, LockError> {
+        // Nothing can change under us (see the type's docs): no lock file is needed.
+        Ok(DirectoryLock::from(Box::new(())))
+    }
+
+    fn watch(&self, _callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        // The reader reloads manually and the folder never changes.
+        Ok(WatchHandle::empty())
+    }
+}
+
+/// Removes build folders (`.building-FINGERPRINT-PID`) of processes that are no longer running.
+fn remove_dead_builds(cache_root: &Path) {
+    let Ok(entries) = std::fs::read_dir(cache_root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with(".building-") {
+            continue;
+        }
+        let pid = name.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+        if pid.and_then(crate::util::process_alive) == Some(false) {
+            log::info!("removing the unfinished index build {name}");
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 

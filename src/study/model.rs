@@ -324,6 +324,36 @@ impl Store {
         Self::default()
     }
 
+    /// Makes a store read from a file safe to use: a memory state with a number that is not
+    /// finite (`NaN`, `inf`, possible in a hand-edited file) is dropped, so the next review
+    /// starts FSRS afresh while the history stays; such numbers in the history become 0; a
+    /// mark's id is the key it is filed under. Returns how many things it changed.
+    pub fn repair(&mut self) -> usize {
+        let finite = |m: &Memory| m.stability.is_finite() && m.difficulty.is_finite();
+        let mut changed = 0;
+        for (key, mark) in &mut self.marks {
+            if mark.id != *key {
+                mark.id.clone_from(key);
+                changed += 1;
+            }
+            if mark.memory.as_ref().is_some_and(|m| !finite(m)) {
+                mark.memory = None;
+                changed += 1;
+            }
+            for entry in &mut mark.reviews {
+                if !finite(&entry.memory) {
+                    entry.memory = Memory::default();
+                    changed += 1;
+                }
+                if !entry.interval_days.is_finite() {
+                    entry.interval_days = 0.0;
+                    changed += 1;
+                }
+            }
+        }
+        changed
+    }
+
     /// The mark on `id`.
     pub fn get(&self, id: &str) -> Option<&Mark> {
         self.marks.get(id)

@@ -123,7 +123,7 @@ pub fn load(path: &Path) -> Result<Loaded, StudyError> {
 
 /// [`load`] with the time used to name a file set aside.
 pub fn load_at(path: &Path, now: Timestamp) -> Result<Loaded, StudyError> {
-    remove_stale_temp_files(path);
+    crate::util::remove_stale_temps(path);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Loaded::default()),
@@ -134,39 +134,16 @@ pub fn load_at(path: &Path, now: Timestamp) -> Result<Loaded, StudyError> {
             });
         }
     };
-    let parsed = match std::str::from_utf8(&bytes) {
-        Ok(text) => match ron::from_str::<Store>(text) {
-            Ok(store) => Ok(store),
-            Err(err) => {
-                if let Ok(v) = ron::from_str::<VersionOnly>(text)
-                    && v.version > FORMAT_VERSION
-                {
-                    return Err(StudyError::NewerVersion {
-                        path: path.to_path_buf(),
-                        version: v.version,
-                    });
-                }
-                Err(format!(
-                    "line {}, column {}: {}",
-                    err.span.start.line, err.span.start.col, err.code
-                ))
-            }
-        },
-        Err(err) => Err(format!("not UTF-8: {err}")),
-    };
-    match parsed {
-        Ok(store) if store.version > FORMAT_VERSION => Err(StudyError::NewerVersion {
-            path: path.to_path_buf(),
-            version: store.version,
+    match parse(&bytes) {
+        Ok(store) => Ok(Loaded {
+            store,
+            warnings: Vec::new(),
         }),
-        Ok(mut store) => {
-            store.version = FORMAT_VERSION;
-            Ok(Loaded {
-                store,
-                warnings: Vec::new(),
-            })
-        }
-        Err(reason) => {
+        Err(Unreadable::Newer(version)) => Err(StudyError::NewerVersion {
+            path: path.to_path_buf(),
+            version,
+        }),
+        Err(Unreadable::Corrupt(reason)) => {
             let moved_to = set_aside(path, now)?;
             log::info!(
                 "study file {} is corrupt ({reason}); moved to {}",
@@ -185,33 +162,44 @@ pub fn load_at(path: &Path, now: Timestamp) -> Result<Loaded, StudyError> {
     }
 }
 
-/// Age after which a temporary file left by an interrupted save is removed.
-const STALE_TEMP_SECS: u64 = 600;
+/// Why the bytes of a study file are not a store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Written by a newer format version: refused, and the file is left alone.
+    Newer(u32),
+    /// Not a study file this build can read (the reason names line and column): set aside.
+    Corrupt(String),
+}
 
-/// Removes temporary files (`.study.ron.tmp-PID`) that a save killed mid-write left behind,
-/// once they are old enough that no running save can still own them. Best effort.
-fn remove_stale_temp_files(path: &Path) {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return;
-    };
-    let prefix = format!(".{}.tmp-", name.to_string_lossy());
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if !entry.file_name().to_string_lossy().starts_with(&prefix) {
-            continue;
+/// Parses the bytes of a study file: what [`load`] does without the file system. A store it
+/// returns is one this build can use and save: its version is [`FORMAT_VERSION`] and
+/// [`Store::repair`] has been applied, so saving it and parsing the text again gives it back.
+pub fn parse(bytes: &[u8]) -> Result<Store, Unreadable> {
+    let text =
+        std::str::from_utf8(bytes).map_err(|e| Unreadable::Corrupt(format!("not UTF-8: {e}")))?;
+    let mut store = match ron::from_str::<Store>(text) {
+        Ok(store) => store,
+        Err(err) => {
+            if let Ok(v) = ron::from_str::<VersionOnly>(text)
+                && v.version > FORMAT_VERSION
+            {
+                return Err(Unreadable::Newer(v.version));
+            }
+            return Err(Unreadable::Corrupt(format!(
+                "line {}, column {}: {}",
+                err.span.start.line, err.span.start.col, err.code
+            )));
         }
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age.as_secs() >= STALE_TEMP_SECS);
-        if old {
-            let _ = std::fs::remove_file(entry.path());
-        }
+    };
+    if store.version > FORMAT_VERSION {
+        return Err(Unreadable::Newer(store.version));
     }
+    store.version = FORMAT_VERSION;
+    let repaired = store.repair();
+    if repaired > 0 {
+        log::warn!("study file: {repaired} unusable values (not finite numbers, ids) repaired");
+    }
+    Ok(store)
 }
 
 /// Renames a corrupt file to `NAME.corrupt-YYYYmmddTHHMMSS` (with `-2`, `-3`, … if taken).

@@ -32,13 +32,13 @@ impl Timestamp {
 
     /// Days from `earlier` to `self` (negative when `earlier` is later).
     pub fn days_since(self, earlier: Timestamp) -> f64 {
-        (self.0 - earlier.0) as f64 / DAY_SECS as f64
+        self.0.saturating_sub(earlier.0) as f64 / DAY_SECS as f64
     }
 
     /// Whole days elapsed from `earlier` to `self`, never negative (what FSRS calls
     /// `days_elapsed`).
     pub fn whole_days_since(self, earlier: Timestamp) -> u32 {
-        let days = (self.0 - earlier.0).max(0) / DAY_SECS;
+        let days = self.0.saturating_sub(earlier.0).max(0) / DAY_SECS;
         u32::try_from(days).unwrap_or(u32::MAX)
     }
 

@@ -167,7 +167,7 @@ fn scan_img_tags(line: &str, line_no: u32, out: &mut Vec<RawImage>) {
 }
 
 /// Decodes `%XX` escapes (as Markdown editors write spaces in paths); invalid ones stay.
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -194,7 +194,7 @@ pub fn is_remote(target: &str) -> bool {
         .any(|p| lower.starts_with(p))
 }
 
-fn is_absolute(target: &str) -> bool {
+pub(crate) fn is_absolute(target: &str) -> bool {
     let bytes = target.as_bytes();
     target.starts_with('/')
         || target.starts_with('\\')

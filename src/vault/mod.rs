@@ -4,17 +4,20 @@
 //!
 //! Owns: link resolution (by file name anywhere in the vault, case-insensitive, shortest path when
 //! ambiguous, front-matter aliases), picture path safety (nothing outside the notes folder is ever
-//! read: `..`, absolute paths and symlinks out are refused) and placeholder detection. Leaves
+//! read: `..`, absolute paths and symlinks out are refused), placeholder detection, and the one
+//! rule for what a clicked link in a note may open ([`links::link_target`]). Leaves
 //! parsing the Markdown (links, tags, front matter) to [`crate::notes`], and mentions of AWS
 //! entities to [`crate::extract`].
 //!
 //! Nothing here fails: every problem is a [`Warning`] naming the file and line.
 
 mod images;
+pub mod links;
 mod placeholders;
 mod resolve;
 
 pub use self::images::{Folder, IMAGE_EXTENSIONS, ImageError, is_image};
+pub use self::links::{LinkError, LinkTarget, link_target};
 pub use self::placeholders::is_placeholder;
 pub use self::resolve::{NoteResolver, PathIndex};
 
