@@ -327,6 +327,9 @@ pub enum LiveOut {
         index_time: Duration,
     },
     Failed(String),
+    /// The notes file or folder itself is gone (deleted or moved away): the app shows it as a
+    /// load error and keeps what it has; the notes coming back are compiled in full.
+    Missing(String),
 }
 
 /// A collection updated by the live recompiler (its `index` is the previous one until the
@@ -425,6 +428,7 @@ fn live_loop(
                 .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
         })
     };
+    let mut missing = false;
     while let Ok(LiveMsg::Paths(first_event, paths)) = rx.recv() {
         let mut changed: BTreeSet<PathBuf> = paths.into_iter().collect();
         loop {
@@ -438,8 +442,21 @@ fn live_loop(
         if changed.is_empty() {
             continue;
         }
+        if !root.exists() {
+            if !missing {
+                missing = true;
+                let gone = format!("{}: the notes are gone (deleted or moved)", root.display());
+                if tx.send(LiveOut::Missing(gone)).is_err() {
+                    return;
+                }
+                wake();
+            }
+            continue;
+        }
         let started = Instant::now();
-        let full = changed.iter().any(|p| needs_full(p, &root, &inc));
+        // Notes that come back after being gone are compiled in full.
+        let full =
+            std::mem::take(&mut missing) || changed.iter().any(|p| needs_full(p, &root, &inc));
         let result = if full {
             log::info!("a folder changed: recompiling every note");
             Incremental::open(&root).map(|fresh| {

@@ -492,9 +492,15 @@ impl Explorer {
             match out {
                 jobs::LiveOut::Graph(update) => {
                     let source = self.source.clone();
+                    let was_missing = self.load_error.is_some();
                     self.install(Collection::new(source, update.loaded));
                     self.last_live = Some((update.first_event, update.files));
+                    if was_missing {
+                        // A folder that came back needs its recursive watch again.
+                        self.watch_source();
+                    }
                 }
+                jobs::LiveOut::Missing(err) => self.load_error = Some(err),
                 jobs::LiveOut::Index {
                     index,
                     index_error,
