@@ -45,7 +45,7 @@ fn main() -> anyhow::Result<()> {
 
     // The whole compile as the app runs it, then the index.
     let start = Instant::now();
-    let mut compiled = cloudatlas::compile(&path)?;
+    let compiled = cloudatlas::compile(&path)?;
     let compile_ms = ms(start);
     let start = Instant::now();
     let index = cloudatlas::search::SearchIndex::build(&compiled)?;
@@ -66,8 +66,9 @@ fn main() -> anyhow::Result<()> {
         let mut edited = original.clone();
         edited.extend_from_slice(b"\nIMPORTANT: CodeDeploy appspec hooks, edited.\n");
         std::fs::write(&file, &edited)?;
+        let mut inc = cloudatlas::incremental::Incremental::open(&path)?;
         let start = Instant::now();
-        let result = cloudatlas::incremental::recompile_file(&mut compiled, &file);
+        let result = inc.recompile_file(&file);
         incremental_ms = Some(ms(start));
         std::fs::write(&file, &original)?;
         result?;

@@ -9,6 +9,7 @@ mod faults;
 mod fuzz;
 mod hostile;
 mod hostile_notes;
+mod incremental;
 mod layout;
 mod notes;
 mod search;

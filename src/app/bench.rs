@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use egui::{Event, Pos2, RawInput, Rect, pos2, vec2};
@@ -158,6 +158,214 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
         first_frame_ms: (first_frame_ms * 10.0).round() / 10.0,
         vertices,
         pan: options.pan,
+    })
+}
+
+/// What `bench-live` measures.
+#[derive(Clone, Debug)]
+pub struct LiveOptions {
+    /// A notes file or folder; it is copied to a temporary folder, never written.
+    pub input: PathBuf,
+    /// How many edits to time.
+    pub edits: usize,
+    /// Run the layout worker (warm-started from the kept positions on every update).
+    pub layout: bool,
+}
+
+/// Times from a file written on disk to the first frame showing the change.
+#[derive(Clone, Debug, Serialize)]
+pub struct LiveReport {
+    pub nodes: usize,
+    pub edits: usize,
+    /// Edits whose change showed up (the others timed out after 5 s).
+    pub shown: usize,
+    pub write_to_frame_ms_p50: f64,
+    pub write_to_frame_ms_p99: f64,
+    pub write_to_frame_ms_max: f64,
+    /// From the write to the watcher's event (kernel and notify).
+    pub write_to_event_ms_p50: f64,
+    /// The watcher's quiet period before recompiling.
+    pub debounce_ms: f64,
+    /// Of a frame while the changes were coming in.
+    pub frame_ms_p50: f64,
+}
+
+/// A catalog entity the notes do not mention yet, with a name that finds exactly it.
+fn probes(compiled: &crate::Compiled, want: usize) -> Vec<(String, String)> {
+    let Ok(ex) = crate::extract::Extractor::builtin() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in &crate::catalog::Catalog::builtin().entries {
+        if out.len() >= want {
+            break;
+        }
+        if compiled.graph.node(&entry.id).is_some() {
+            continue;
+        }
+        let found = ex.mentions_in(&entry.name);
+        if found.len() == 1 && found[0].0 == entry.id {
+            out.push((entry.id.clone(), entry.name.clone()));
+        }
+    }
+    out
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// A temporary folder removed on drop.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs the real explorer headless on a copy of the notes, with the watcher and the live
+/// recompiler: edits one note file `edits` times (each edit names a catalog entity the notes did
+/// not mention, replacing the previous edit's) and times each from the write until the end of the
+/// first frame whose map holds the new entity.
+pub fn run_live(options: &LiveOptions) -> anyhow::Result<LiveReport> {
+    let tmp = TempDir(std::env::temp_dir().join(format!(
+        "cloudatlas-bench-live-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    )));
+    let notes = tmp.0.join("notes");
+    let (root, single) = if options.input.is_dir() {
+        copy_tree(&options.input, &notes)
+            .with_context(|| format!("copying {}", options.input.display()))?;
+        (notes.clone(), None)
+    } else {
+        std::fs::create_dir_all(&notes)?;
+        let name = options
+            .input
+            .file_name()
+            .ok_or_else(|| anyhow::anyhow!("{} names no file", options.input.display()))?;
+        let file = notes.join(name);
+        std::fs::copy(&options.input, &file)
+            .with_context(|| format!("copying {}", options.input.display()))?;
+        (file.clone(), Some(file))
+    };
+    let ctx = egui::Context::default();
+    let mut app_options = ExplorerOptions::headless(Source::Path(root.clone()), StateStore::none());
+    app_options.watch = true;
+    app_options.layout = options.layout;
+    let mut app = Explorer::new(&ctx, app_options);
+    if let Some(err) = &app.load_error {
+        anyhow::bail!("{err}");
+    }
+    let (file, probes, nodes) = {
+        let Some(col) = &app.collection else {
+            anyhow::bail!("nothing loaded from {}", options.input.display());
+        };
+        let compiled = &col.compiled;
+        let file = match &single {
+            Some(f) => f.clone(),
+            None => {
+                let note = compiled
+                    .notes
+                    .notes
+                    .get(compiled.notes.notes.len() / 2)
+                    .ok_or_else(|| anyhow::anyhow!("no notes in {}", options.input.display()))?;
+                root.join(&note.file)
+            }
+        };
+        (file, probes(compiled, 16), col.model.nodes.len())
+    };
+    if probes.len() < 2 {
+        anyhow::bail!("the catalog has no entity left that these notes do not mention");
+    }
+    let markdown = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+    let original = std::fs::read_to_string(&file)?;
+    let screen = Rect::from_min_size(Pos2::ZERO, vec2(1400.0, 900.0));
+    let started = Instant::now();
+    let frame = |app: &mut Explorer| -> f64 {
+        let t = Instant::now();
+        let input = RawInput {
+            screen_rect: Some(screen),
+            time: Some(started.elapsed().as_secs_f64()),
+            ..RawInput::default()
+        };
+        let mut out = ctx.run_ui(input, |ui| {
+            app.logic();
+            app.frame_ui(ui);
+        });
+        let shapes = std::mem::take(&mut out.shapes);
+        let _ = ctx.tessellate(shapes, out.pixels_per_point);
+        out.drop_without_applying_deltas();
+        t.elapsed().as_secs_f64() * 1e3
+    };
+    for _ in 0..10 {
+        frame(&mut app);
+    }
+    let mut totals = Vec::with_capacity(options.edits);
+    let mut events = Vec::with_capacity(options.edits);
+    let mut frames = Vec::new();
+    for i in 0..options.edits {
+        let (id, name) = &probes[i % probes.len()];
+        let text = if markdown {
+            format!("{original}\n\n## Live edit {i}\n\n{name} came up today.\n")
+        } else {
+            format!("{original}\n{name}\n  - live edit {i}\n")
+        };
+        let t0 = Instant::now();
+        std::fs::write(&file, text)?;
+        let deadline = t0 + Duration::from_secs(5);
+        loop {
+            frames.push(frame(&mut app));
+            let shown = app
+                .collection
+                .as_ref()
+                .is_some_and(|c| c.model.index.contains_key(id));
+            if shown {
+                totals.push(t0.elapsed().as_secs_f64() * 1e3);
+                if let Some((event, _)) = &app.last_live {
+                    events.push(event.saturating_duration_since(t0).as_secs_f64() * 1e3);
+                }
+                break;
+            }
+            if Instant::now() > deadline {
+                log::warn!("edit {i}: {id} did not show within 5 s");
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(300));
+        }
+        // Let the layout and the watcher settle before the next edit.
+        let idle = Instant::now();
+        while idle.elapsed() < Duration::from_millis(40) {
+            frame(&mut app);
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+    let max = totals.iter().copied().fold(0.0, f64::max);
+    Ok(LiveReport {
+        nodes,
+        edits: options.edits,
+        shown: totals.len(),
+        write_to_frame_ms_p50: percentile(&totals, 0.50),
+        write_to_frame_ms_p99: percentile(&totals, 0.99),
+        write_to_frame_ms_max: (max * 1e3).round() / 1e3,
+        write_to_event_ms_p50: percentile(&events, 0.50),
+        debounce_ms: super::jobs::LIVE_QUIET.as_secs_f64() * 1e3,
+        frame_ms_p50: percentile(&frames, 0.50),
     })
 }
 

@@ -37,6 +37,7 @@ impl Collection {
             index_error,
             compile_time,
             index_time,
+            incremental: _,
         } = loaded;
         let model = MapModel::from_compiled(&compiled);
         let mut sections_by_entity: HashMap<String, Vec<usize>> = HashMap::new();

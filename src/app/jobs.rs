@@ -1,13 +1,18 @@
-//! Background work, so the UI thread never waits: the compile + index job, the file watcher that
-//! triggers recompiles, and the native file dialog.
+//! Background work, so the UI thread never waits: the compile + index job, the file watcher, the
+//! live recompiler that applies changed files incrementally (only they are parsed, extracted and
+//! re-indexed), and the native file dialog.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::sync::mpsc::{
+    Receiver, RecvTimeoutError, Sender, SyncSender, TryRecvError, channel, sync_channel,
+};
 use std::time::{Duration, Instant};
 
 use crate::Compiled;
+use crate::incremental::Incremental;
 use crate::search::SearchIndex;
 
 /// What to compile.
@@ -48,6 +53,8 @@ pub struct Loaded {
     pub index_error: Option<String>,
     pub compile_time: Duration,
     pub index_time: Duration,
+    /// The per-note results behind `compiled`, for the live recompiler (notes on disk only).
+    pub incremental: Option<Box<Incremental>>,
 }
 
 /// Where a job is.
@@ -81,19 +88,28 @@ enum JobMsg {
 
 /// Compiles and indexes `source` on the current thread, reporting stages to `report`.
 pub fn compile_and_index(source: &Source, report: &dyn Fn(Stage)) -> Result<Loaded, String> {
-    let (compiled, took) = compile_only(source, report)?;
-    Ok(index_compiled(compiled, took, report))
+    let (compiled, took, incremental) = compile_only(source, report)?;
+    let mut loaded = index_compiled(compiled, took, report);
+    loaded.incremental = incremental;
+    Ok(loaded)
 }
 
-/// Compiles `source`; returns it with the time taken.
-fn compile_only(source: &Source, report: &dyn Fn(Stage)) -> Result<(Compiled, Duration), String> {
+/// What [`compile_only`] gives: the collection, the time taken, and for notes on disk the
+/// per-note results that later changes are applied to.
+type CompiledOnly = (Compiled, Duration, Option<Box<Incremental>>);
+
+/// Compiles `source`; returns it with the time taken (and the incremental state for a path).
+fn compile_only(source: &Source, report: &dyn Fn(Stage)) -> Result<CompiledOnly, String> {
     report(Stage::Compiling);
     let started = Instant::now();
-    let compiled = match source {
-        Source::Builtin => crate::compile_builtin(),
-        Source::Path(p) => crate::compile(p).map_err(|e| format!("{e}"))?,
-    };
-    Ok((compiled, started.elapsed()))
+    match source {
+        Source::Builtin => Ok((crate::compile_builtin(), started.elapsed(), None)),
+        Source::Path(p) => {
+            let inc = Incremental::open(p).map_err(|e| format!("{e}"))?;
+            let compiled = inc.compiled().clone();
+            Ok((compiled, started.elapsed(), Some(Box::new(inc))))
+        }
+    }
 }
 
 /// Where the window keeps search indexes between runs: `$CLOUDATLAS_CACHE_DIR/search`, else the
@@ -130,6 +146,7 @@ pub fn index_compiled_cached(
                 index_error: None,
                 compile_time,
                 index_time: started.elapsed(),
+                incremental: None,
             }
         }
         Err(err) => {
@@ -157,6 +174,7 @@ pub fn index_compiled(
         index_error,
         compile_time,
         index_time: started.elapsed(),
+        incremental: None,
     }
 }
 
@@ -191,9 +209,13 @@ impl CompileJob {
                 };
                 let result = match &cache {
                     None => compile_and_index(&job_source, &report),
-                    Some(root) => compile_only(&job_source, &report).map(|(compiled, took)| {
-                        index_compiled_cached(compiled, took, &report, root)
-                    }),
+                    Some(root) => {
+                        compile_only(&job_source, &report).map(|(compiled, took, inc)| {
+                            let mut loaded = index_compiled_cached(compiled, took, &report, root);
+                            loaded.incremental = inc;
+                            loaded
+                        })
+                    }
                 };
                 let _ = tx.send(JobMsg::Done(result));
                 wake();
@@ -221,7 +243,8 @@ impl CompileJob {
     }
 }
 
-/// Watches a notes file or folder and says when it changed (debounced by the caller).
+/// Watches a notes file or folder. With a live recompiler, changed paths go straight to it (its
+/// thread debounces them); without one, [`NotesWatcher::take_changed`] says the notes changed.
 pub struct NotesWatcher {
     changed: Arc<AtomicBool>,
     _watcher: notify::RecommendedWatcher,
@@ -231,7 +254,12 @@ impl NotesWatcher {
     /// Watches `path`: a folder recursively, and in any case the folder above it for `path`
     /// itself, so that a file replaced by an editor's save-by-rename, or deleted and created
     /// again, is still seen (a watch on the file alone dies with the file it was put on).
-    pub fn new(path: &Path, wake: Arc<dyn Fn() + Send + Sync>) -> notify::Result<Self> {
+    /// With `live`, changed paths go to the live recompiler instead of the changed flag.
+    pub fn new(
+        path: &Path,
+        wake: Arc<dyn Fn() + Send + Sync>,
+        live: Option<Sender<LiveMsg>>,
+    ) -> notify::Result<Self> {
         use notify::Watcher as _;
         let changed = Arc::new(AtomicBool::new(false));
         let flag = changed.clone();
@@ -249,7 +277,14 @@ impl NotesWatcher {
                         | notify::EventKind::Remove(_)
                 ) && (event.paths.is_empty()
                     || event.paths.iter().any(|p| p.starts_with(&watched)));
-                if relevant {
+                if !relevant {
+                    return;
+                }
+                let sent = live.as_ref().is_some_and(|tx| {
+                    tx.send(LiveMsg::Paths(Instant::now(), event.paths.clone()))
+                        .is_ok()
+                });
+                if !sent {
                     flag.store(true, Ordering::Release);
                     wake();
                 }
@@ -270,9 +305,230 @@ impl NotesWatcher {
         })
     }
 
-    /// `true` once after the notes changed.
+    /// `true` once after the notes changed (only without a live recompiler).
     pub fn take_changed(&self) -> bool {
         self.changed.swap(false, Ordering::AcqRel)
+    }
+}
+
+/// What the watcher tells the live recompiler.
+pub enum LiveMsg {
+    /// Paths that changed, and when the watcher heard of them.
+    Paths(Instant, Vec<PathBuf>),
+}
+
+/// What the live recompiler sends: the new compile first (the map shows it at once), then the
+/// search index updated for it.
+pub enum LiveOut {
+    Graph(LiveUpdate),
+    Index {
+        index: Option<Arc<SearchIndex>>,
+        index_error: Option<String>,
+        index_time: Duration,
+    },
+    Failed(String),
+    /// The notes file or folder itself is gone (deleted or moved away): the app shows it as a
+    /// load error and keeps what it has; the notes coming back are compiled in full.
+    Missing(String),
+}
+
+/// A collection updated by the live recompiler (its `index` is the previous one until the
+/// [`LiveOut::Index`] that follows).
+pub struct LiveUpdate {
+    pub loaded: Loaded,
+    /// When the watcher heard of the first change this update holds.
+    pub first_event: Instant,
+    /// Note files applied.
+    pub files: Vec<String>,
+}
+
+/// How long the watcher must be quiet before changed files are recompiled: editors write a file
+/// in a few steps within a millisecond or two; each millisecond here adds to the time until the
+/// map shows the change.
+pub const LIVE_QUIET: Duration = Duration::from_millis(8);
+
+/// Applies changed files incrementally on a named thread: it owns the per-note results and the
+/// search index, waits for [`LIVE_QUIET`] after the last change, recompiles only the changed
+/// notes, re-indexes only their sections, and sends the new collection to the app.
+pub struct LiveRecompiler {
+    tx: Sender<LiveMsg>,
+    rx: Receiver<LiveOut>,
+    _thread: std::thread::JoinHandle<()>,
+}
+
+impl LiveRecompiler {
+    /// Starts the thread with the state of an install.
+    pub fn spawn(
+        inc: Incremental,
+        index: Option<Arc<SearchIndex>>,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> std::io::Result<Self> {
+        let (tx, in_rx) = channel::<LiveMsg>();
+        let (out_tx, rx) = channel();
+        let thread = std::thread::Builder::new()
+            .name("live-recompile".into())
+            .spawn(move || live_loop(inc, index, &in_rx, &out_tx, wake.as_ref()))?;
+        Ok(Self {
+            tx,
+            rx,
+            _thread: thread,
+        })
+    }
+
+    /// Where the watcher sends changed paths.
+    pub fn sender(&self) -> Sender<LiveMsg> {
+        self.tx.clone()
+    }
+
+    /// The next message, if any. Never blocks.
+    pub fn poll(&self) -> Option<LiveOut> {
+        self.rx.try_recv().ok()
+    }
+}
+
+/// Paths the incremental recompile cannot apply one by one: a folder moved in, or a folder that
+/// held notes moved out or deleted. Editors' temporary files (vim's `4913`, `*.swp`) are not.
+fn needs_full(path: &Path, root: &Path, inc: &Incremental) -> bool {
+    let is_note_or_picture = path.extension().is_some_and(|e| {
+        let e = e.to_string_lossy().to_ascii_lowercase();
+        matches!(e.as_str(), "md" | "markdown" | "txt") || crate::vault::is_image(&format!("x.{e}"))
+    });
+    if is_note_or_picture {
+        return false;
+    }
+    if path.is_dir() {
+        return true;
+    }
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let prefix = format!("{}/", rel.to_string_lossy().replace('\\', "/"));
+    !path.exists()
+        && inc
+            .compiled()
+            .notes
+            .notes
+            .iter()
+            .any(|n| n.file.starts_with(&prefix))
+}
+
+fn live_loop(
+    mut inc: Incremental,
+    mut index: Option<Arc<SearchIndex>>,
+    rx: &Receiver<LiveMsg>,
+    tx: &Sender<LiveOut>,
+    wake: &(dyn Fn() + Send + Sync),
+) {
+    let Some(root) = inc.compiled().notes.root.clone() else {
+        return;
+    };
+    let hidden = |p: &Path| {
+        p.strip_prefix(&root).is_ok_and(|rel| {
+            rel.components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        })
+    };
+    let mut missing = false;
+    while let Ok(LiveMsg::Paths(first_event, paths)) = rx.recv() {
+        let mut changed: BTreeSet<PathBuf> = paths.into_iter().collect();
+        loop {
+            match rx.recv_timeout(LIVE_QUIET) {
+                Ok(LiveMsg::Paths(_, more)) => changed.extend(more),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        changed.retain(|p| !hidden(p));
+        if changed.is_empty() {
+            continue;
+        }
+        if !root.exists() {
+            if !missing {
+                missing = true;
+                let gone = format!("{}: the notes are gone (deleted or moved)", root.display());
+                if tx.send(LiveOut::Missing(gone)).is_err() {
+                    return;
+                }
+                wake();
+            }
+            continue;
+        }
+        let started = Instant::now();
+        // Notes that come back after being gone are compiled in full.
+        let full =
+            std::mem::take(&mut missing) || changed.iter().any(|p| needs_full(p, &root, &inc));
+        let result = if full {
+            log::info!("a folder changed: recompiling every note");
+            Incremental::open(&root).map(|fresh| {
+                inc = fresh;
+                Vec::new()
+            })
+        } else {
+            let paths: Vec<PathBuf> = changed.into_iter().collect();
+            inc.recompile_paths(&paths)
+        };
+        let changes = match result {
+            Ok(changes) => changes,
+            Err(err) => {
+                let _ = tx.send(LiveOut::Failed(format!(
+                    "could not recompile the notes: {err}"
+                )));
+                wake();
+                continue;
+            }
+        };
+        if !full
+            && changes.iter().all(crate::incremental::Change::is_empty)
+            && inc.timings.notes_resolved == 0
+        {
+            continue;
+        }
+        let compile_time = started.elapsed();
+        let files: Vec<String> = changes.iter().map(|c| c.file.clone()).collect();
+        let compiled = Arc::new(inc.compiled().clone());
+        let update = LiveUpdate {
+            loaded: Loaded {
+                compiled: compiled.clone(),
+                index: index.clone(),
+                index_error: None,
+                compile_time,
+                index_time: Duration::ZERO,
+                incremental: None,
+            },
+            first_event,
+            files: files.clone(),
+        };
+        if tx.send(LiveOut::Graph(update)).is_err() {
+            return;
+        }
+        wake();
+        let index_started = Instant::now();
+        let file_refs: Vec<&str> = files.iter().map(String::as_str).collect();
+        let updated = match (&index, full) {
+            (Some(old), false) => old
+                .update_files(&compiled, &file_refs)
+                .or_else(|_| SearchIndex::build(&compiled)),
+            _ => SearchIndex::build(&compiled),
+        };
+        let (new_index, index_error) = match updated {
+            Ok(i) => (Some(Arc::new(i)), None),
+            Err(err) => (None, Some(err.to_string())),
+        };
+        index.clone_from(&new_index);
+        let index_time = index_started.elapsed();
+        log::debug!(
+            "live recompile of {files:?}: compile {compile_time:?}, index {index_time:?} ({:?})",
+            inc.timings
+        );
+        let sent = tx.send(LiveOut::Index {
+            index: new_index,
+            index_error,
+            index_time,
+        });
+        if sent.is_err() {
+            return;
+        }
+        wake();
     }
 }
 
@@ -385,6 +641,22 @@ impl SaveDialogJob {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_folders_that_held_notes_force_a_full_recompile() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/a.md"), "# A\n").unwrap();
+        let inc = Incremental::open(root).unwrap();
+        // vim's write test file, created and deleted at once.
+        assert!(!needs_full(&root.join("4913"), root, &inc));
+        assert!(!needs_full(&root.join("sub/a.md"), root, &inc));
+        std::fs::create_dir_all(root.join("new")).unwrap();
+        assert!(needs_full(&root.join("new"), root, &inc));
+        std::fs::remove_dir_all(root.join("sub")).unwrap();
+        assert!(needs_full(&root.join("sub"), root, &inc));
+    }
 
     #[test]
     fn job_compiles_in_background() {

@@ -45,7 +45,7 @@ pub use self::model::MapModel;
 pub use self::snapshot::{ExportKind, ViewFormat};
 pub use self::state::{DATA_DIR_ENV, SavedState, StateStore};
 
-use self::jobs::{CompileJob, FileDialogJob, NotesWatcher, PickResult};
+use self::jobs::{CompileJob, FileDialogJob, LiveRecompiler, Loaded, NotesWatcher, PickResult};
 use self::note_pane::Panes;
 use self::search_panel::SearchPanel;
 pub use self::study::StudyState;
@@ -177,6 +177,8 @@ pub struct Explorer {
     pub load_error: Option<String>,
     watch: bool,
     watcher: Option<NotesWatcher>,
+    /// Applies changed files incrementally (notes on disk, watched).
+    live: Option<LiveRecompiler>,
     changed_at: Option<Instant>,
     layout: Option<Layout>,
     pub map: MapView,
@@ -207,6 +209,8 @@ pub struct Explorer {
     /// The path field for an export, when no save dialog could be shown.
     export_field: Option<(ExportKind, String)>,
     export_dialog: Option<jobs::SaveDialogJob>,
+    /// The last live update installed: when the watcher heard of it, and its files.
+    pub last_live: Option<(Instant, Vec<String>)>,
     /// A PNG or SVG of the map waiting for its frame.
     pending_view: Option<snapshot::PendingView>,
 }
@@ -253,6 +257,7 @@ impl Explorer {
             load_error: None,
             watch,
             watcher: None,
+            live: None,
             changed_at: None,
             layout,
             map: MapView::default(),
@@ -276,6 +281,7 @@ impl Explorer {
             study: StudyState::default(),
             export_field: None,
             export_dialog: None,
+            last_live: None,
             pending_view: None,
         };
         if let Some(model) = model_only {
@@ -287,12 +293,14 @@ impl Explorer {
             app.start_compile(source);
         } else {
             match jobs::compile_and_index(&source, &|_| {}) {
-                Ok(loaded) => app.install(Collection::new(source, loaded)),
-                Err(err) => app.load_error = Some(err),
+                // Headless with `watch`: adopting starts the watcher (the window starts it
+                // after its first background compile).
+                Ok(loaded) => app.adopt(source, loaded),
+                Err(err) => {
+                    app.load_error = Some(err);
+                    app.watch_source();
+                }
             }
-            // Headless with `watch`: the watcher starts now (the window starts it after its
-            // first background compile).
-            app.watch_source();
         }
         app
     }
@@ -318,14 +326,34 @@ impl Explorer {
         }
     }
 
+    /// Puts a compiled collection on screen and, for notes on disk, starts the live recompiler
+    /// and the watcher feeding it.
+    fn adopt(&mut self, source: Source, mut loaded: Loaded) {
+        let incremental = loaded.incremental.take();
+        let index = loaded.index.clone();
+        self.source = source.clone();
+        self.install(Collection::new(source, loaded));
+        self.live = None;
+        if self.watch
+            && let Some(inc) = incremental
+        {
+            match LiveRecompiler::spawn(*inc, index, self.wake.clone()) {
+                Ok(live) => self.live = Some(live),
+                Err(err) => log::warn!("cannot start the live recompiler: {err}"),
+            }
+        }
+        self.watch_source();
+    }
+
     /// Starts watching the current notes.
     fn watch_source(&mut self) {
         self.watcher = None;
         if !self.watch {
             return;
         }
+        let live = self.live.as_ref().map(LiveRecompiler::sender);
         if let Some(path) = self.source.path() {
-            match NotesWatcher::new(path, self.wake.clone()) {
+            match NotesWatcher::new(path, self.wake.clone(), live) {
                 Ok(w) => self.watcher = Some(w),
                 Err(err) => log::warn!("cannot watch {}: {err}", path.display()),
             }
@@ -449,23 +477,46 @@ impl Explorer {
             let source = job.source.clone();
             self.job = None;
             match result {
-                Ok(loaded) => {
-                    // Watch again after a failed load too: the notes folder may have been
-                    // deleted (its recursive watch went with it) and created again.
-                    let first = self.collection.is_none()
-                        || self.source != source
-                        || self.load_error.is_some();
-                    self.source = source.clone();
-                    self.install(Collection::new(source, loaded));
-                    if first {
-                        self.watch_source();
-                    }
-                }
+                // Watches again (also after a failed load: the notes folder may have been
+                // deleted, its recursive watch with it, and created again).
+                Ok(loaded) => self.adopt(source, loaded),
                 Err(err) => {
                     self.load_error = Some(err);
                     // The notes (or their folder) may be gone and come back as new files: watch
                     // what is there now.
                     self.watch_source();
+                }
+            }
+        }
+        while let Some(out) = self.live.as_ref().and_then(LiveRecompiler::poll) {
+            match out {
+                jobs::LiveOut::Graph(update) => {
+                    let source = self.source.clone();
+                    let was_missing = self.load_error.is_some();
+                    self.install(Collection::new(source, update.loaded));
+                    self.last_live = Some((update.first_event, update.files));
+                    if was_missing {
+                        // A folder that came back needs its recursive watch again.
+                        self.watch_source();
+                    }
+                }
+                jobs::LiveOut::Missing(err) => self.load_error = Some(err),
+                jobs::LiveOut::Index {
+                    index,
+                    index_error,
+                    index_time,
+                } => {
+                    if let Some(col) = &mut self.collection {
+                        col.index = index;
+                        col.index_error = index_error;
+                        col.index_time = index_time;
+                        self.search.invalidate();
+                    }
+                }
+                jobs::LiveOut::Failed(err) => {
+                    if !self.messages.contains(&err) {
+                        self.messages.push(err);
+                    }
                 }
             }
         }
@@ -735,6 +786,7 @@ impl Explorer {
                 self.selected = None;
                 self.panes = Panes::default();
                 self.watcher = None;
+                self.live = None;
                 self.ctx
                     .send_viewport_cmd(egui::ViewportCommand::Title(format!(
                         "cloudatlas — {}",

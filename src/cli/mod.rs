@@ -43,6 +43,8 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Measure the explorer's frame cost headless (the real UI, no window, no GPU).
     BenchUi(bench_ui::BenchUiArgs),
+    /// Measure the time from a note written on disk to the map showing it (headless explorer).
+    BenchLive(bench_ui::BenchLiveArgs),
     /// Save in a loop, acknowledging each save (the child of the kill -9 tests).
     #[command(hide = true)]
     SaveLoop(save_loop::SaveLoopArgs),
@@ -59,6 +61,7 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Export(args) => export::run(&args),
         Command::Search(args) => search::run(&args),
         Command::BenchUi(args) => bench_ui::run(&args),
+        Command::BenchLive(args) => bench_ui::run_live_bench(&args),
         Command::SaveLoop(args) => save_loop::run(&args),
         Command::Soak(args) => soak::run(&args),
     }

@@ -139,6 +139,18 @@ impl<'c> Extractor<'c> {
             .as_ref()
     }
 
+    /// Extracts one note (`note_ix` is its index in the loaded notes, written into its
+    /// [`SectionFacts`]).
+    pub fn note_facts(&self, note_ix: usize, note: &Note) -> NoteFacts {
+        note_facts(note_ix, note, self)
+    }
+
+    /// The graph of the notes from their per-note facts (`per_note[i]` of `notes[i]`): entity
+    /// counts, relations with evidence, catalog relations and topics. Section facts are not read.
+    pub fn graph_of(&self, notes: &[Note], per_note: &[NoteFacts]) -> KnowledgeGraph {
+        build_graph(notes, self, per_note)
+    }
+
     /// Mentions in a text (for tests and tools): catalog ids with byte ranges.
     pub fn mentions_in(&self, text: &str) -> Vec<(String, usize, usize)> {
         self.mentions
@@ -152,9 +164,10 @@ impl<'c> Extractor<'c> {
     }
 }
 
-/// What one note yields before the notes are merged into one graph.
-#[derive(Debug, Default)]
-struct NoteFacts {
+/// What one note yields before the notes are merged into one graph. The incremental recompile
+/// keeps one per note and extracts again only the notes that changed.
+#[derive(Clone, Debug, Default)]
+pub struct NoteFacts {
     sections: Vec<SectionFacts>,
     /// Per catalog entry the note mentions: (entry, mentions, first line), sorted by entry.
     entries: Vec<(usize, u32, u32)>,
@@ -200,7 +213,23 @@ pub fn extract_with(notes: &LoadedNotes, extractor: &Extractor<'_>) -> Extractio
             .map(|(ix, note)| note_facts(ix, note, extractor))
             .collect()
     };
-    build_graph(notes, extractor, per_note)
+    let graph = build_graph(&notes.notes, extractor, &per_note);
+    let mut sections = Vec::new();
+    for facts in per_note {
+        sections.extend(facts.sections);
+    }
+    Extraction {
+        graph,
+        sections,
+        warnings: Vec::new(),
+    }
+}
+
+impl NoteFacts {
+    /// Moves the section facts out (the incremental recompile keeps them in the compile only).
+    pub fn take_sections(&mut self) -> Vec<SectionFacts> {
+        std::mem::take(&mut self.sections)
+    }
 }
 
 /// Byte offsets where each line starts.
@@ -423,17 +452,12 @@ fn title_subject(heading: &str, units: &[Unit], ex: &Extractor<'_>) -> Option<us
     Some(last.entry)
 }
 
-fn build_graph(
-    notes: &LoadedNotes,
-    ex: &Extractor<'_>,
-    mut per_note: Vec<NoteFacts>,
-) -> Extraction {
+fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> KnowledgeGraph {
     let catalog = ex.catalog;
     let mut counts: BTreeMap<usize, u32> = BTreeMap::new();
     let mut first_seen: BTreeMap<usize, Evidence> = BTreeMap::new();
     // One shared copy of each file name for all its evidence (the sections' copy when there is one).
     let files: Vec<Arc<str>> = notes
-        .notes
         .iter()
         .map(|n| {
             n.sections
@@ -441,7 +465,7 @@ fn build_graph(
                 .map_or_else(|| Arc::from(n.file.as_str()), |s| Arc::clone(&s.file))
         })
         .collect();
-    for (file, facts) in files.iter().zip(&per_note) {
+    for (file, facts) in files.iter().zip(per_note) {
         for &(entry, n, line) in &facts.entries {
             *counts.entry(entry).or_default() += n;
             first_seen.entry(entry).or_insert_with(|| Evidence {
@@ -475,9 +499,8 @@ fn build_graph(
     let id_of = |entry: usize| catalog.entries.get(entry).map(|e| e.id.as_str());
     let mut edges = Edges::default();
     // Relations from the wording, one evidence per (pair, kind, line) of a note.
-    for (file, facts) in files.iter().zip(per_note.iter_mut()) {
-        // Each note's list is freed once its relations are in the graph.
-        for f in std::mem::take(&mut facts.found) {
+    for (file, facts) in files.iter().zip(per_note) {
+        for f in &facts.found {
             let (Some(a), Some(b)) = (id_of(f.source), id_of(f.target)) else {
                 continue;
             };
@@ -565,7 +588,7 @@ fn build_graph(
         }
     }
     // Topics: one node per distinct title slug, part of its section's subject.
-    for (file, facts) in files.iter().zip(&per_note) {
+    for (file, facts) in files.iter().zip(per_note) {
         for (id, label, parent, line) in &facts.topics {
             if id == "topic:" {
                 continue;
@@ -612,15 +635,7 @@ fn build_graph(
         edge.evidence.dedup();
         edge.evidence.shrink_to_fit();
     }
-    let mut sections = Vec::with_capacity(per_note.iter().map(|f| f.sections.len()).sum());
-    for facts in per_note {
-        sections.extend(facts.sections);
-    }
-    Extraction {
-        graph,
-        sections,
-        warnings: Vec::new(),
-    }
+    graph
 }
 
 /// The edges [`build_graph`] has made, by their ends and kind: merging into an edge is a lookup,

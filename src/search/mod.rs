@@ -59,6 +59,8 @@ use tantivy::{
 
 use crate::Compiled;
 use crate::catalog::Catalog;
+use crate::extract::SectionFacts;
+use crate::notes::{Note, Section};
 
 use self::query::{Filter, ParsedQuery, QueryWord};
 use self::snippet::Highlighter;
@@ -107,7 +109,7 @@ pub struct Hit {
 
 /// Bumped whenever the schema or what is indexed changes: on-disk indexes of another version
 /// are rebuilt.
-const INDEX_VERSION: u32 = 1;
+const INDEX_VERSION: u32 = 2;
 
 /// Field boosts.
 const TITLE_BOOST: f32 = 3.0;
@@ -148,6 +150,9 @@ const LIGHT_PASS_DOCS: u64 = 20_000;
 const SCAN_DICTIONARY_WORDS: usize = 50_000;
 /// Candidates of the light first pass.
 const LIGHT_CANDIDATES: usize = 200;
+/// Up to this many sections, an incremental update merges the index into one segment (word
+/// statistics then equal a fresh build's exactly; merging costs little at this size).
+const MERGE_ALL_DOCS: usize = 5_000;
 
 /// Corrections of a word: (term, edit distance, doc frequency).
 type Corrections = Arc<Vec<(String, usize, u64)>>;
@@ -175,6 +180,8 @@ struct Fields {
     entities: Field,
     kinds: Field,
     ord: Field,
+    /// The note's path, one term: deletes a file's sections on an incremental update.
+    file: Field,
 }
 
 impl Fields {
@@ -199,6 +206,7 @@ impl Fields {
         builder.add_text_field("entities", STRING);
         builder.add_text_field("kinds", STRING);
         builder.add_u64_field("ord", FAST);
+        builder.add_text_field("file", STRING);
         builder.build()
     }
 
@@ -218,6 +226,7 @@ impl Fields {
             entities: get("entities")?,
             kinds: get("kinds")?,
             ord: get("ord")?,
+            file: get("file")?,
         })
     }
 }
@@ -239,8 +248,15 @@ struct SectionDoc {
 }
 
 fn section_docs(compiled: &Compiled) -> Vec<SectionDoc> {
-    compiled
-        .iter_sections()
+    docs_of(compiled, compiled.iter_sections())
+}
+
+/// The documents of some sections of `compiled`.
+fn docs_of<'a>(
+    compiled: &Compiled,
+    sections: impl Iterator<Item = (&'a Note, &'a Section, &'a SectionFacts)>,
+) -> Vec<SectionDoc> {
+    sections
         .map(|(note, section, facts)| {
             let full = note.section_text(section);
             // Sub-sections follow their parent; the parent's own text stops at the first one.
@@ -279,6 +295,26 @@ fn section_docs(compiled: &Compiled) -> Vec<SectionDoc> {
         .collect()
 }
 
+/// The tantivy document of a section; `ord` is its slot in [`SearchIndex::docs`].
+fn tantivy_doc(fields: &Fields, d: &SectionDoc, ord: usize) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.title_s, &d.title);
+    doc.add_text(fields.title_r, &d.title);
+    doc.add_text(fields.path_s, &d.ancestors);
+    doc.add_text(fields.path_r, &d.ancestors);
+    doc.add_text(fields.body_s, &d.text);
+    doc.add_text(fields.body_r, &d.text);
+    for id in &d.entity_ids {
+        doc.add_text(fields.entities, id);
+    }
+    for kind in &d.kinds {
+        doc.add_text(fields.kinds, kind);
+    }
+    doc.add_u64(fields.ord, ord as u64);
+    doc.add_text(fields.file, &d.file);
+    doc
+}
+
 /// Adds every section to an empty index and commits.
 fn write_docs(index: &Index, fields: &Fields, docs: &[SectionDoc]) -> Result<(), SearchError> {
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
@@ -290,21 +326,7 @@ fn write_docs(index: &Index, fields: &Fields, docs: &[SectionDoc]) -> Result<(),
     };
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, budget)?;
     for (ord, d) in docs.iter().enumerate() {
-        let mut doc = TantivyDocument::default();
-        doc.add_text(fields.title_s, &d.title);
-        doc.add_text(fields.title_r, &d.title);
-        doc.add_text(fields.path_s, &d.ancestors);
-        doc.add_text(fields.path_r, &d.ancestors);
-        doc.add_text(fields.body_s, &d.text);
-        doc.add_text(fields.body_r, &d.text);
-        for id in &d.entity_ids {
-            doc.add_text(fields.entities, id);
-        }
-        for kind in &d.kinds {
-            doc.add_text(fields.kinds, kind);
-        }
-        doc.add_u64(fields.ord, ord as u64);
-        writer.add_document(doc)?;
+        writer.add_document(tantivy_doc(fields, d, ord))?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
@@ -313,9 +335,18 @@ fn write_docs(index: &Index, fields: &Fields, docs: &[SectionDoc]) -> Result<(),
 
 /// The search index of one compiled notes collection.
 pub struct SearchIndex {
+    /// The tantivy index (cheap to clone): an incremental update writes into it.
+    index: Index,
+    /// Whether [`SearchIndex::update_files`] may write into `index` (in memory only: an index in
+    /// the cache folder is stamped with the fingerprint of the notes it was built from).
+    updatable: bool,
     reader: IndexReader,
     fields: Fields,
-    docs: Vec<SectionDoc>,
+    /// Sections by their `ord`; a slot is empty once its file was updated (its new sections go
+    /// into new slots).
+    docs: Vec<Option<Arc<SectionDoc>>>,
+    /// Number of filled slots.
+    live: usize,
     aliases: AliasTable,
     /// Entity ids the notes mention (for `in:`).
     known_entities: BTreeSet<String>,
@@ -347,7 +378,9 @@ impl SearchIndex {
         let index = Index::create_in_ram(Fields::schema());
         let fields = Fields::of(&index.schema())?;
         write_docs(&index, &fields, &docs)?;
-        Self::from_index(index, docs, compiled, catalog)
+        let mut built = Self::from_index(index, docs, compiled, catalog)?;
+        built.updatable = true;
+        Ok(built)
     }
 
     fn from_index(
@@ -355,6 +388,27 @@ impl SearchIndex {
         docs: Vec<SectionDoc>,
         compiled: &Compiled,
         catalog: &Catalog,
+    ) -> Result<Self, SearchError> {
+        let docs: Vec<Option<Arc<SectionDoc>>> =
+            docs.into_iter().map(|d| Some(Arc::new(d))).collect();
+        let index = Self::open_reader(
+            index,
+            docs,
+            known_entities(compiled),
+            AliasTable::new(catalog),
+        )?;
+        // One query through every stage (stems, corrections, scoring, rescoring, snippets), so
+        // that the first real query does not pay for first-use costs (lazily opened columns,
+        // allocations); its result does not matter.
+        index.warm_up();
+        Ok(index)
+    }
+
+    fn open_reader(
+        index: Index,
+        docs: Vec<Option<Arc<SectionDoc>>>,
+        known_entities: BTreeSet<String>,
+        aliases: AliasTable,
     ) -> Result<Self, SearchError> {
         let fields = Fields::of(&index.schema())?;
         let reader = index
@@ -372,30 +426,85 @@ impl SearchIndex {
             FuzzyTermQuery::new(term, distance, true).automaton()?;
         }
         let dictionary = plain_dictionary(&reader.searcher(), fields.body_r)?;
-        let known_entities = compiled
-            .sections
-            .iter()
-            .flat_map(|f| f.mentions.iter().map(|m| m.entity_id.to_string()))
-            .collect();
-        let index = SearchIndex {
+        let live = docs.iter().filter(|d| d.is_some()).count();
+        Ok(SearchIndex {
+            index,
+            updatable: false,
             reader,
             fields,
             docs,
-            aliases: AliasTable::new(catalog),
+            live,
+            aliases,
             known_entities,
             stemmer,
             corrections_cache: Mutex::new(HashMap::new()),
             light_pass_docs: LIGHT_PASS_DOCS,
             dictionary,
-        };
-        // One query through every stage (stems, corrections, scoring, rescoring, snippets), so
-        // that the first real query does not pay for first-use costs (lazily opened columns,
-        // allocations); its result does not matter.
-        if let Some(doc) = index.docs.first() {
+        })
+    }
+
+    fn warm_up(&self) {
+        if let Some(doc) = self.docs.iter().flatten().next() {
             let words: Vec<&str> = doc.title.split_whitespace().take(2).collect();
-            let _ = index.search(&format!("{} quert", words.join(" ")), 10);
+            let _ = self.search(&format!("{} quert", words.join(" ")), 10);
         }
-        Ok(index)
+    }
+
+    /// Re-indexes the sections of `files` (note paths) as they are in `compiled`, which is the
+    /// compile this index was built from with those files changed (edited, added or removed):
+    /// their old sections are deleted by file, the new ones added, and one commit made. Returns
+    /// the updated index; `self` keeps answering from the state before the update. Small indexes
+    /// are merged into one segment so that word statistics equal a fresh build's exactly; big ones
+    /// keep tantivy's merge policy (deleted sections weigh in word frequencies until merged).
+    pub fn update_files(&self, compiled: &Compiled, files: &[&str]) -> Result<Self, SearchError> {
+        if !self.updatable {
+            return Err(SearchError::Index(
+                "an index opened from the cache folder cannot be updated in place".to_owned(),
+            ));
+        }
+        let wanted: HashSet<&str> = files.iter().copied().collect();
+        let fresh = docs_of(
+            compiled,
+            compiled
+                .iter_sections()
+                .filter(|(note, _, _)| wanted.contains(note.file.as_str())),
+        );
+        let mut docs = self.docs.clone();
+        let mut live = self.live;
+        for slot in &mut docs {
+            if slot
+                .as_ref()
+                .is_some_and(|d| wanted.contains(d.file.as_str()))
+            {
+                *slot = None;
+                live -= 1;
+            }
+        }
+        let mut writer = self
+            .index
+            .writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
+        for file in &wanted {
+            writer.delete_term(Term::from_field_text(self.fields.file, file));
+        }
+        for d in fresh {
+            writer.add_document(tantivy_doc(&self.fields, &d, docs.len()))?;
+            docs.push(Some(Arc::new(d)));
+            live += 1;
+        }
+        writer.commit()?;
+        let metas = self.index.searchable_segment_metas()?;
+        if live <= MERGE_ALL_DOCS && (metas.len() > 1 || metas.iter().any(|m| m.has_deletes())) {
+            let segments: Vec<_> = metas.iter().map(|m| m.id()).collect();
+            writer.merge(&segments).wait()?;
+        }
+        writer.wait_merging_threads()?;
+        let known = known_entities(compiled);
+        let updated = Self::open_reader(self.index.clone(), docs, known, self.aliases.clone())?;
+        Ok(SearchIndex {
+            updatable: true,
+            light_pass_docs: self.light_pass_docs,
+            ..updated
+        })
     }
 
     /// Sets above how many sections queries take a light first pass and estimate how many
@@ -408,18 +517,18 @@ impl SearchIndex {
 
     /// Number of sections indexed.
     pub fn len(&self) -> usize {
-        self.docs.len()
+        self.live
     }
 
     /// Whether no section is indexed.
     pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
+        self.live == 0
     }
 
     /// Runs a query; at most `limit` hits, best first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
         let parsed = query::parse(query);
-        if parsed.is_empty() || limit == 0 || self.docs.is_empty() {
+        if parsed.is_empty() || limit == 0 || self.live == 0 {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
@@ -460,11 +569,9 @@ impl SearchIndex {
             concepts: &builder.concepts,
             bonuses: &builder.bonuses,
         };
-        let mut top = rescore(&searcher, top, &rescoring)?;
-        top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let top = top.into_iter().take(limit);
+        let top = rescore(&searcher, top, &rescoring)?;
         let mut columns = BTreeMap::new();
-        let mut ranked: Vec<(f32, usize)> = Vec::with_capacity(limit.min(64));
+        let mut ranked: Vec<(f32, &SectionDoc)> = Vec::with_capacity(top.len());
         for (score, address) in top {
             let column = match columns.entry(address.segment_ord) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
@@ -475,14 +582,22 @@ impl SearchIndex {
                         .u64("ord")?,
                 ),
             };
-            let ord = column
+            let doc = column
                 .first(address.doc_id)
                 .and_then(|o| usize::try_from(o).ok())
-                .filter(|&o| o < self.docs.len())
+                .and_then(|o| self.docs.get(o))
+                .and_then(Option::as_deref)
                 .ok_or_else(|| SearchError::Index("a document without a section".to_owned()))?;
-            ranked.push((score, ord));
+            ranked.push((score, doc));
         }
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Equal scores in the order of the notes (file, then line), which an incremental update
+        // keeps (document numbers it does not).
+        ranked.sort_by(|a, b| {
+            b.0.total_cmp(&a.0).then_with(|| {
+                (&a.1.file, a.1.line_start, &a.1.id).cmp(&(&b.1.file, b.1.line_start, &b.1.id))
+            })
+        });
+        ranked.truncate(limit);
         let QueryBuilder {
             highlighter,
             mut stemmer,
@@ -490,18 +605,15 @@ impl SearchIndex {
         } = builder;
         Ok(ranked
             .into_iter()
-            .map(|(score, ord)| {
-                let d = &self.docs[ord];
-                Hit {
-                    section_id: d.id.clone(),
-                    file: d.file.clone(),
-                    title: d.title.clone(),
-                    line_start: d.line_start,
-                    line_end: d.line_end,
-                    score,
-                    snippet: highlighter.snippet(&d.text, &mut stemmer),
-                    entity_ids: d.entity_ids.clone(),
-                }
+            .map(|(score, d)| Hit {
+                section_id: d.id.clone(),
+                file: d.file.clone(),
+                title: d.title.clone(),
+                line_start: d.line_start,
+                line_end: d.line_end,
+                score,
+                snippet: highlighter.snippet(&d.text, &mut stemmer),
+                entity_ids: d.entity_ids.clone(),
             })
             .collect())
     }
@@ -706,6 +818,15 @@ fn rescore(
         }
     }
     Ok(out)
+}
+
+/// Entity ids the sections mention (for `in:`).
+fn known_entities(compiled: &Compiled) -> BTreeSet<String> {
+    let mut ids: HashSet<&str> = HashSet::new();
+    for facts in &compiled.sections {
+        ids.extend(facts.mentions.iter().map(|m| &*m.entity_id));
+    }
+    ids.into_iter().map(str::to_owned).collect()
 }
 
 /// Every word of a field with its doc frequency, sorted, unless there are more than

@@ -127,7 +127,20 @@ pub fn apply_with(
     warnings: &mut Vec<Warning>,
 ) -> Vault {
     let vault = analyse(notes, folder);
-    add_to_graph(notes, &vault, graph);
+    finish(notes, &vault, graph, warnings);
+    vault
+}
+
+/// Adds what [`analyse`] found to `graph` and appends its warnings (missing pictures included)
+/// to `warnings`: the second half of [`apply_with`], also run by the incremental recompile on the
+/// per-note results joined with [`Vault::join`].
+pub fn finish(
+    notes: &LoadedNotes,
+    vault: &Vault,
+    graph: &mut KnowledgeGraph,
+    warnings: &mut Vec<Warning>,
+) {
+    add_to_graph(notes, vault, graph);
     warnings.extend(vault.warnings.iter().cloned());
     warnings.extend(vault.missing_pictures.iter().map(|m| {
         Warning::new(
@@ -136,7 +149,6 @@ pub fn apply_with(
             format!("missing picture: {}", m.text),
         )
     }));
-    vault
 }
 
 /// Resolves links, tags, pictures and placeholders without touching a graph.
@@ -147,6 +159,77 @@ pub fn analyse(notes: &LoadedNotes, folder: &Folder) -> Vault {
         analyse_note(notes, note, &resolver, folder, &mut vault);
     }
     vault
+}
+
+/// [`analyse`] of one note, `notes.notes[ix]` (the incremental recompile keeps one result per
+/// note and analyses again only the notes a change can affect).
+pub fn analyse_one(
+    notes: &LoadedNotes,
+    ix: usize,
+    resolver: &NoteResolver,
+    folder: &Folder,
+) -> Vault {
+    let mut vault = Vault::default();
+    if let Some(note) = notes.notes.get(ix) {
+        analyse_note(notes, note, resolver, folder, &mut vault);
+    }
+    vault
+}
+
+/// The lookup keys a note's `[[links]]` resolve by: the key of each target's file name and of the
+/// whole target (front-matter aliases), sorted and deduplicated. A note whose keys meet
+/// [`note_keys`] of a changed note may resolve its links differently after that change.
+pub fn link_keys(note: &Note) -> Vec<String> {
+    let mut keys = Vec::new();
+    for link in &note.links {
+        let bare = resolve::strip_note_ext(link.target.trim());
+        let bare = bare.trim();
+        if bare.is_empty() {
+            continue;
+        }
+        let path = resolve::strip_note_ext(bare.trim_start_matches('/'));
+        keys.push(resolve::key(path.rsplit('/').next().unwrap_or(path)));
+        keys.push(resolve::key(bare));
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The names other notes can link to `note` by: the key of its file name and, for Markdown, of
+/// each front-matter alias; sorted and deduplicated.
+pub fn note_keys(note: &Note) -> Vec<String> {
+    let bare = resolve::strip_note_ext(&note.file);
+    let mut keys = vec![resolve::key(bare.rsplit('/').next().unwrap_or(bare))];
+    if note.format == NoteFormat::Markdown {
+        keys.extend(
+            note.front_matter
+                .aliases
+                .iter()
+                .map(|a| resolve::key(a.trim()))
+                .filter(|k| !k.is_empty()),
+        );
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+impl Vault {
+    /// The per-note results of [`analyse_one`], in note order, as one [`Vault`] (the same as
+    /// [`analyse`] of the whole collection).
+    pub fn join<'a>(parts: impl IntoIterator<Item = &'a Vault>) -> Vault {
+        let mut out = Vault::default();
+        for part in parts {
+            out.links.extend(part.links.iter().cloned());
+            out.tags.extend(part.tags.iter().cloned());
+            out.images.extend(part.images.iter().cloned());
+            out.missing_pictures
+                .extend(part.missing_pictures.iter().cloned());
+            out.warnings.extend(part.warnings.iter().cloned());
+        }
+        out
+    }
 }
 
 fn extension(target: &str) -> Option<String> {
