@@ -350,6 +350,10 @@ fn section_ui(
                     text_color,
                     galley,
                     links,
+                    written: crate::vault::links::scan(
+                        note.section_text(section),
+                        section.line_start.saturating_sub(1),
+                    ),
                 },
             );
         }
@@ -393,13 +397,7 @@ fn section_ui(
                 });
             }
         }
-        links_ui(
-            ui,
-            &note.file,
-            note.section_text(section),
-            section.line_start,
-            cmds,
-        );
+        links_ui(ui, &note.file, &cached.written, cmds);
     });
     cache
         .heights
@@ -409,8 +407,12 @@ fn section_ui(
 /// The links written in a section (`[text](target)`, bare `https://` URLs), one clickable row
 /// each. Nothing is opened or fetched until a click, and then only what
 /// [`crate::vault::link_target`] allows (the window checks again when it runs the command).
-fn links_ui(ui: &mut Ui, file: &str, text: &str, line_start: u32, cmds: &mut Vec<Command>) {
-    let links = crate::vault::links::scan(text, line_start.saturating_sub(1));
+fn links_ui(
+    ui: &mut Ui,
+    file: &str,
+    links: &[crate::vault::links::RawLink],
+    cmds: &mut Vec<Command>,
+) {
     if links.is_empty() {
         return;
     }
@@ -454,6 +456,8 @@ struct CachedText {
     text_color: Color32,
     galley: Arc<Galley>,
     links: Vec<LinkSpan>,
+    /// The links written in the section (`[text](target)`, URLs), found once with the layout.
+    written: Vec<crate::vault::links::RawLink>,
 }
 
 /// What the panes keep between frames: laid-out section texts and section heights (sections
