@@ -7,6 +7,7 @@
 #   BIN  release binary (default target/release/cloudatlas; copy it away first if other
 #        branches build into the same folder)
 #   OUT  work folder (default: a new temp folder, removed at the end)
+#   KEEP set to keep each case's generated notes in OUT/CASE (for profiling)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$here/target/release/cloudatlas}
@@ -76,5 +77,5 @@ for c in $cases; do
   read -r notes sections warnings < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["notes"], d["sections"], d["warnings"])' "$OUT/summary.json")
   awk -v c="$c" -v b="$bytes" -v r="$rss" -v u="$user" -v w="$wall" -v n="$notes" -v s="$sections" -v wa="$warnings" \
     'BEGIN{ratio = b > 0 ? r*1024/b : 0; printf "%-18s %11d %9d %6.2fx %7.2f %7.2f %6d %8d %8d\n", c, b, r, ratio, u, w, n, s, wa}'
-  rm -rf "$dir"
+  [ -n "${KEEP:-}" ] || rm -rf "$dir"
 done

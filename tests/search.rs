@@ -89,12 +89,7 @@ fn note(file: &str, secs: &[Sec], note_index: usize) -> (Note, Vec<SectionFacts>
             mentions: s
                 .mentions
                 .iter()
-                .map(|id| Mention {
-                    entity_id: (*id).into(),
-                    line: starts[i].0,
-                    byte_start: starts[i].1,
-                    byte_end: starts[i].1 + 1,
-                })
+                .map(|id| Mention::new(id, starts[i].0, starts[i].1, starts[i].1 + 1))
                 .collect(),
             markers: if s.important {
                 vec![Marker {

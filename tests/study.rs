@@ -57,12 +57,7 @@ fn entity(id: &str, label: &str, kind: EntityKind, category: &str, mentions: u32
 }
 
 fn mention(id: &str, line: u32) -> Mention {
-    Mention {
-        entity_id: id.into(),
-        line,
-        byte_start: 0,
-        byte_end: 0,
-    }
+    Mention::new(id, line, 0, 0)
 }
 
 fn marker(kind: MarkerKind, line: u32) -> Marker {

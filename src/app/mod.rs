@@ -685,7 +685,7 @@ impl Explorer {
                     !title.is_empty() && (title.contains(&label) || title.contains(short))
                 });
             let count = facts.map_or(0, |f| {
-                f.mentions.iter().filter(|m| &*m.entity_id == id).count()
+                f.mentions.iter().filter(|m| m.entity_id() == id).count()
             });
             (in_title, count)
         };

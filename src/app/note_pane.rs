@@ -567,9 +567,9 @@ fn section_job(
     let mut mentions: Vec<_> = facts
         .mentions
         .iter()
-        .filter(|m| m.byte_start >= section.byte_start && m.byte_end <= section.byte_end)
+        .filter(|m| m.byte_start() >= section.byte_start && m.byte_end() <= section.byte_end)
         .collect();
-    mentions.sort_by_key(|m| m.byte_start);
+    mentions.sort_by_key(|m| m.byte_start());
     let mut next = mentions.into_iter().peekable();
     let mut offset = section.byte_start;
     let text = note.section_text(section);
@@ -611,23 +611,23 @@ fn section_job(
         }
         let mut cursor = line_start + skip;
         while let Some(m) = next.peek() {
-            if m.byte_start >= line_end {
+            if m.byte_start() >= line_end {
                 break;
             }
             let m = *m;
             next.next();
-            if m.byte_start < cursor {
+            if m.byte_start() < cursor {
                 continue;
             }
-            if let Some(plain) = note.text.get(cursor..m.byte_start) {
+            if let Some(plain) = note.text.get(cursor..m.byte_start()) {
                 push(&mut job, plain, format(style));
             }
             let shown = note
                 .text
-                .get(m.byte_start..m.byte_end.min(line_end))
+                .get(m.byte_start()..m.byte_end().min(line_end))
                 .unwrap_or("")
                 .trim_end_matches(['\n', '\r']);
-            let is_current = &*m.entity_id == current;
+            let is_current = m.entity_id() == current;
             let mut f = format(style);
             f.color = if is_current {
                 t.edge_highlight
@@ -637,11 +637,11 @@ fn section_job(
             let chars = push(&mut job, shown, f);
             links.push(LinkSpan {
                 chars,
-                entity: m.entity_id.to_string(),
+                entity: m.entity_id().to_owned(),
                 text: shown.to_owned(),
                 current: is_current,
             });
-            cursor = m.byte_end;
+            cursor = m.byte_end();
         }
         let end = line_start + trimmed.len();
         if let Some(rest) = note.text.get(cursor.min(end)..end) {

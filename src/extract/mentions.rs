@@ -357,12 +357,29 @@ impl MentionMatcher {
     /// A leftmost-longest pass finds the usual mention in one sweep; only where that match fails
     /// a rule (case, boundary, URL, …) is its span searched again for shorter candidates.
     pub fn find(&self, text: &str, catalog: &Catalog) -> Vec<RawMention> {
-        let mut found: Vec<RawMention> = Vec::new();
+        let mut all = Vec::new();
+        self.find_by_line(text, catalog, |_, _, line| all.extend_from_slice(line));
+        all
+    }
+
+    /// [`MentionMatcher::find`] one line at a time: calls `each(line index, line start, mentions)`
+    /// for every line with a mention (mentions never cross a line break), so a caller can keep
+    /// its own compact form instead of one list of the whole text.
+    pub fn find_by_line(
+        &self,
+        text: &str,
+        catalog: &Catalog,
+        mut each: impl FnMut(usize, usize, &[RawMention]),
+    ) {
+        let mut candidates: Vec<RawMention> = Vec::new();
+        let mut resolved: Vec<RawMention> = Vec::new();
+        let mut cluster: Vec<RawMention> = Vec::new();
         let mut folded: Vec<u8> = Vec::new();
-        for (line_start, line) in lines_with_offsets(text) {
+        for (li, (line_start, line)) in lines_with_offsets(text).enumerate() {
             folded.clear();
             folded.push(SEP);
             fold_into(line.as_bytes(), &mut folded);
+            candidates.clear();
             // A pattern `SEP word…` at folded offset `i` is the word at line offset `i`.
             for m in self.leftmost.find_iter(&folded) {
                 let (start, end) = (line_start + m.start(), line_start + m.end() - 1);
@@ -372,7 +389,7 @@ impl MentionMatcher {
                     end,
                     m.pattern().as_usize(),
                     catalog,
-                    &mut found,
+                    &mut candidates,
                 ) {
                     continue;
                 }
@@ -389,13 +406,17 @@ impl MentionMatcher {
                             start + len - 1,
                             inner.pattern().as_usize(),
                             catalog,
-                            &mut found,
+                            &mut candidates,
                         );
                     }
                 }
             }
+            if candidates.is_empty() {
+                continue;
+            }
+            resolve_overlaps(&mut candidates, &mut cluster, &mut resolved);
+            each(li, line_start, &resolved);
         }
-        resolve_overlaps(found)
     }
 
     /// Every valid candidate in `text`, overlapping ones included, unsorted.
@@ -763,15 +784,20 @@ fn in_excluded_token(text: &str, start: usize, end: usize) -> bool {
     path_like && lower.len() > 1 && lower.get(1..).is_some_and(|r| r.contains('/'))
 }
 
-/// Keeps the longest of overlapping candidates (then the leftmost), sorted by start.
-fn resolve_overlaps(mut candidates: Vec<RawMention>) -> Vec<RawMention> {
+/// Keeps the longest of overlapping candidates (then the leftmost), sorted by start, in `out`
+/// (cleared first; `cluster` is scratch space).
+fn resolve_overlaps(
+    candidates: &mut [RawMention],
+    cluster: &mut Vec<RawMention>,
+    out: &mut Vec<RawMention>,
+) {
     candidates.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.entry));
-    let mut out: Vec<RawMention> = Vec::with_capacity(candidates.len());
-    let mut cluster: Vec<RawMention> = Vec::new();
+    out.clear();
+    cluster.clear();
     let mut cluster_end = 0;
-    for cand in candidates {
+    for &cand in candidates.iter() {
         if !cluster.is_empty() && cand.start >= cluster_end {
-            pick_longest(&mut cluster, &mut out);
+            pick_longest(cluster, out);
         }
         cluster_end = if cluster.is_empty() {
             cand.end
@@ -780,9 +806,8 @@ fn resolve_overlaps(mut candidates: Vec<RawMention>) -> Vec<RawMention> {
         };
         cluster.push(cand);
     }
-    pick_longest(&mut cluster, &mut out);
+    pick_longest(cluster, out);
     out.sort_by_key(|m| (m.start, m.end));
-    out
 }
 
 /// Greedy choice inside one cluster of overlapping candidates: longest first.

@@ -5,12 +5,14 @@
 //! [`crate::graph::KnowledgeGraph`] and per-section facts. Leaves reading files to `notes`.
 
 mod cues;
+mod ids;
 mod markers;
 mod mentions;
 mod relations;
 mod topics;
 
 pub use self::cues::{CUES, Cue, CueMatcher, Direction};
+pub use self::ids::EntityKey;
 pub use self::markers::classify as classify_marker;
 pub use self::mentions::{MatcherError, MentionMatcher, RawMention};
 pub use self::relations::{Found, LineFacts, Unit};
@@ -25,16 +27,74 @@ use crate::catalog::{Catalog, EntryKind, RelationKind};
 use crate::graph::{Entity, EntityKind, Evidence, KnowledgeGraph, Relation};
 use crate::notes::{LoadedNotes, Note, Warning};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
-/// A mention of an entity in a section.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A mention of an entity in a section: 16 bytes (a big collection holds millions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "MentionJson", into = "MentionJson")]
 pub struct Mention {
-    /// The entity's id, shared with every other mention of it (one allocation per entity).
-    pub entity_id: Arc<str>,
+    entity: EntityKey,
     /// 1-based line in the note.
     pub line: u32,
-    /// Byte range in the note's text.
-    pub byte_start: usize,
-    pub byte_end: usize,
+    /// Byte range in the note's text (notes are far below 4 GiB: the loader caps a file's size).
+    start: u32,
+    end: u32,
+}
+
+impl Mention {
+    /// A mention of `entity_id` on `line` at `byte_start..byte_end` of its note's text.
+    pub fn new(entity_id: &str, line: u32, byte_start: usize, byte_end: usize) -> Self {
+        Self::of_key(EntityKey::of(entity_id), line, byte_start, byte_end)
+    }
+
+    fn of_key(entity: EntityKey, line: u32, byte_start: usize, byte_end: usize) -> Self {
+        let at = |b: usize| u32::try_from(b).unwrap_or(u32::MAX);
+        Self {
+            entity,
+            line,
+            start: at(byte_start),
+            end: at(byte_end),
+        }
+    }
+
+    /// The mentioned entity's id.
+    pub fn entity_id(&self) -> &'static str {
+        self.entity.as_str()
+    }
+
+    /// Start of the mention in its note's text (bytes).
+    pub fn byte_start(&self) -> usize {
+        self.start as usize
+    }
+
+    /// End of the mention in its note's text (bytes, exclusive).
+    pub fn byte_end(&self) -> usize {
+        self.end as usize
+    }
+}
+
+/// The serialised form of a [`Mention`]: the id as text.
+#[derive(Serialize, Deserialize)]
+struct MentionJson {
+    entity_id: String,
+    line: u32,
+    byte_start: usize,
+    byte_end: usize,
+}
+
+impl From<MentionJson> for Mention {
+    fn from(m: MentionJson) -> Self {
+        Mention::new(&m.entity_id, m.line, m.byte_start, m.byte_end)
+    }
+}
+
+impl From<Mention> for MentionJson {
+    fn from(m: Mention) -> Self {
+        MentionJson {
+            entity_id: m.entity_id().to_owned(),
+            line: m.line,
+            byte_start: m.byte_start(),
+            byte_end: m.byte_end(),
+        }
+    }
 }
 
 /// What a marker says about a line.
@@ -83,7 +143,7 @@ pub struct SectionFacts {
 impl SectionFacts {
     /// Distinct entity ids mentioned, sorted.
     pub fn entity_ids(&self) -> Vec<String> {
-        let mut ids: Vec<&str> = self.mentions.iter().map(|m| &*m.entity_id).collect();
+        let mut ids: Vec<&str> = self.mentions.iter().map(Mention::entity_id).collect();
         ids.sort_unstable();
         ids.dedup();
         ids.into_iter().map(str::to_owned).collect()
@@ -107,8 +167,8 @@ pub struct Extractor<'c> {
     mentions: MentionMatcher,
     cues: CueMatcher,
     kinds: Vec<EntryKind>,
-    /// Per catalog entry, its id, shared by all [`Mention`]s of it.
-    ids: Vec<Arc<str>>,
+    /// Per catalog entry, the key of its id (what a [`Mention`] holds).
+    keys: Vec<EntityKey>,
 }
 
 impl<'c> Extractor<'c> {
@@ -117,17 +177,17 @@ impl<'c> Extractor<'c> {
         let mentions = MentionMatcher::new(catalog)?;
         let cues = CueMatcher::new()?;
         let kinds = catalog.entries.iter().map(|e| e.kind).collect();
-        let ids = catalog
+        let keys = catalog
             .entries
             .iter()
-            .map(|e| Arc::from(e.id.as_str()))
+            .map(|e| EntityKey::of(&e.id))
             .collect();
         Ok(Self {
             catalog,
             mentions,
             cues,
             kinds,
-            ids,
+            keys,
         })
     }
 
@@ -173,8 +233,18 @@ pub struct NoteFacts {
     entries: Vec<(usize, u32, u32)>,
     /// Relations, each (source, target, kind, line) once, in the order found.
     found: Vec<Found>,
-    /// Topics: (section index, title, label, parent subject, heading line).
-    topics: Vec<(String, String, Option<usize>, u32)>,
+    /// Headed topics, by section (their ids and labels are made from the title when the graph is
+    /// built: a note of many headings keeps no second copy of each).
+    topics: Vec<TopicFact>,
+}
+
+/// A section whose title is a topic of its own.
+#[derive(Clone, Copy, Debug)]
+struct TopicFact {
+    /// Index into the note's sections.
+    section: u32,
+    /// The catalog entry the title (or the enclosing section) is about.
+    parent: Option<u32>,
 }
 
 /// Extracts entities, relations and markers from loaded notes with the built-in catalog when
@@ -214,9 +284,17 @@ pub fn extract_with(notes: &LoadedNotes, extractor: &Extractor<'_>) -> Extractio
             .collect()
     };
     let graph = build_graph(&notes.notes, extractor, &per_note);
+    // The first note's list is the base (one big note is not copied); each note's list is freed
+    // as it is moved.
+    let total: usize = per_note.iter().map(|f| f.sections.len()).sum();
     let mut sections = Vec::new();
     for facts in per_note {
-        sections.extend(facts.sections);
+        if sections.is_empty() {
+            sections = facts.sections;
+            sections.reserve_exact(total.saturating_sub(sections.len()));
+        } else {
+            sections.extend(facts.sections);
+        }
     }
     Extraction {
         graph,
@@ -254,33 +332,29 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             .map_or(text.len(), |n| n.saturating_sub(1));
         text.get(s..e.max(s)).unwrap_or("").trim_end_matches('\r')
     };
-    // Mentions, split per line with line-relative offsets.
-    let raw = ex.mentions.find(text, ex.catalog);
-    let mut units: Vec<Unit> = Vec::with_capacity(raw.len());
-    // Per line, the range of its units (u32: these per-line tables are the biggest buffers of a
-    // note with many short lines).
-    let mut unit_range: Vec<(u32, u32)> = vec![(0, 0); line_count];
+    // Mentions, one list of line-relative units; per line the range of its units (u32: these
+    // per-line tables are the biggest buffers of a note with many short lines).
     let ix32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-    let mut line_of_mention: Vec<usize> = Vec::with_capacity(raw.len());
-    let mut li = 0usize;
-    for m in &raw {
-        while starts.get(li + 1).is_some_and(|&n| n <= m.start) {
-            li += 1;
-        }
-        let base = starts.get(li).copied().unwrap_or(0);
-        if let Some(r) = unit_range.get_mut(li) {
-            if r.1 == r.0 {
-                *r = (ix32(units.len()), ix32(units.len()));
+    let mut units: Vec<Unit> = Vec::new();
+    let mut unit_range: Vec<(u32, u32)> = vec![(0, 0); line_count];
+    ex.mentions
+        .find_by_line(text, ex.catalog, |li, base, found| {
+            if let Some(r) = unit_range.get_mut(li) {
+                *r = (ix32(units.len()), ix32(units.len() + found.len()));
             }
-            r.1 = ix32(units.len() + 1);
-        }
-        units.push(Unit {
-            entry: m.entry,
-            start: m.start - base,
-            end: m.end - base,
+            units.extend(found.iter().map(|m| Unit {
+                entry: m.entry,
+                start: m.start - base,
+                end: m.end - base,
+            }));
         });
-        line_of_mention.push(li);
-    }
+    units.shrink_to_fit();
+    let units_of = |li: usize| -> &[Unit] {
+        unit_range
+            .get(li)
+            .and_then(|&(a, b)| units.get(a as usize..b as usize))
+            .unwrap_or(&[])
+    };
     // Innermost section per line, and each section's subject.
     const NO_SECTION: u32 = u32::MAX;
     let mut section_of_line: Vec<u32> = vec![NO_SECTION; line_count];
@@ -295,6 +369,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     let mut subjects: Vec<Option<usize>> = vec![None; note.sections.len()];
     let mut stack: Vec<(u8, u32, Option<usize>)> = Vec::new();
     let mut facts = NoteFacts::default();
+    facts.sections.reserve_exact(note.sections.len());
     for (si, section) in note.sections.iter().enumerate() {
         while stack
             .last()
@@ -313,11 +388,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             if let Some(h) = heading_line.get_mut(first) {
                 *h = true;
             }
-            let heading_units = unit_range
-                .get(first)
-                .and_then(|&(a, b)| units.get(a as usize..b as usize))
-                .unwrap_or(&[]);
-            own = title_subject(line_text(first), heading_units, ex);
+            own = title_subject(line_text(first), units_of(first), ex);
             let mut residual = section.title.as_bytes().to_vec();
             for m in ex.mentions.find(&section.title, ex.catalog) {
                 for b in residual.get_mut(m.start..m.end).unwrap_or(&mut []) {
@@ -326,12 +397,10 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             }
             let residual = String::from_utf8_lossy(&residual);
             if topics::is_topic_title(&section.title, &residual) {
-                facts.topics.push((
-                    topics::topic_id(&section.title),
-                    topics::label(&section.title),
-                    own.or(parent_subject),
-                    section.line_start,
-                ));
+                facts.topics.push(TopicFact {
+                    section: ix32(si),
+                    parent: own.or(parent_subject).map(ix32),
+                });
             }
         }
         let subject = own.or(parent_subject);
@@ -348,37 +417,40 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     // Mentions and counts. Each section's list is allocated at its final size (there are
     // many sections and mentions in a big collection).
     let mut per_section = vec![0usize; facts.sections.len()];
-    for &li in &line_of_mention {
-        if let Some(n) = section_at(&section_of_line, li).and_then(|si| per_section.get_mut(si)) {
-            *n += 1;
+    for li in 0..line_count {
+        let n = units_of(li).len();
+        if n > 0
+            && let Some(c) = section_at(&section_of_line, li).and_then(|si| per_section.get_mut(si))
+        {
+            *c += n;
         }
     }
     for (sf, &n) in facts.sections.iter_mut().zip(&per_section) {
         sf.mentions.reserve_exact(n);
     }
+    drop(per_section);
     // (mentions, first line) per catalog entry.
     let mut by_entry: Vec<(u32, u32)> = vec![(0, 0); ex.catalog.entries.len()];
-    for (m, &li) in raw.iter().zip(&line_of_mention) {
-        let line = u32::try_from(li + 1).unwrap_or(u32::MAX);
-        if let Some((count, first)) = by_entry.get_mut(m.entry) {
-            if *count == 0 {
-                *first = line;
-            }
-            *count += 1;
+    for li in 0..line_count {
+        let line_units = units_of(li);
+        if line_units.is_empty() {
+            continue;
         }
-        let Some(si) = section_at(&section_of_line, li) else {
-            continue;
-        };
-        let Some(id) = ex.ids.get(m.entry) else {
-            continue;
-        };
-        if let Some(sf) = facts.sections.get_mut(si) {
-            sf.mentions.push(Mention {
-                entity_id: Arc::clone(id),
-                line,
-                byte_start: m.start,
-                byte_end: m.end,
-            });
+        let line = ix32(li + 1);
+        let base = starts.get(li).copied().unwrap_or(0);
+        let mut section =
+            section_at(&section_of_line, li).and_then(|si| facts.sections.get_mut(si));
+        for u in line_units {
+            if let Some((count, first)) = by_entry.get_mut(u.entry) {
+                if *count == 0 {
+                    *first = line;
+                }
+                *count += 1;
+            }
+            if let (Some(sf), Some(&key)) = (section.as_deref_mut(), ex.keys.get(u.entry)) {
+                sf.mentions
+                    .push(Mention::of_key(key, line, base + u.start, base + u.end));
+            }
         }
     }
     facts.entries = by_entry
@@ -392,10 +464,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     let lines = (0..line_count).map(|li| {
         let t = line_text(li);
         let line = u32::try_from(li + 1).unwrap_or(u32::MAX);
-        let line_units = unit_range
-            .get(li)
-            .and_then(|&(a, b)| units.get(a as usize..b as usize))
-            .unwrap_or(&[]);
+        let line_units = units_of(li);
         let section = section_at(&section_of_line, li);
         let subject = section.and_then(|si| subjects.get(si).copied().flatten());
         if let Some(kind) = markers::classify(t)
@@ -429,11 +498,35 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         }
     });
     let mut found = relations::relations(lines, &ex.kinds, &ex.cues);
-    let mut seen = std::collections::HashSet::with_capacity(found.len());
-    found.retain(|f| seen.insert((f.source, f.target, f.kind, f.line)));
-    found.shrink_to_fit();
+    drop(units);
+    dedup_found(&mut found);
     facts.found = found;
     facts
+}
+
+/// Keeps the first of each (source, target, kind, line), in the order found. Sorts 4-byte
+/// indices instead of hashing the relations: a note can yield millions.
+fn dedup_found(found: &mut Vec<Found>) {
+    let mut order: Vec<u32> = (0..u32::try_from(found.len()).unwrap_or(u32::MAX)).collect();
+    let key = |i: u32| {
+        found
+            .get(i as usize)
+            .map(|f| (f.source, f.target, f.kind, f.line))
+    };
+    order.sort_unstable_by_key(|&i| (key(i), i));
+    let mut keep = vec![true; found.len()];
+    for pair in order.windows(2) {
+        if let [a, b] = *pair
+            && key(a) == key(b)
+            && let Some(k) = keep.get_mut(b as usize)
+        {
+            *k = false;
+        }
+    }
+    drop(order);
+    let mut flags = keep.into_iter();
+    found.retain(|_| flags.next().unwrap_or(true));
+    found.shrink_to_fit();
 }
 
 /// The entity a section title is about: with a cue between two entities (`Validating Pull
@@ -501,7 +594,7 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
     // Relations from the wording, one evidence per (pair, kind, line) of a note.
     for (file, facts) in files.iter().zip(per_note) {
         for f in &facts.found {
-            let (Some(a), Some(b)) = (id_of(f.source), id_of(f.target)) else {
+            let (Some(a), Some(b)) = (id_of(f.source as usize), id_of(f.target as usize)) else {
                 continue;
             };
             let (Some(na), Some(nb)) = (graph.node(a), graph.node(b)) else {
@@ -588,11 +681,16 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
         }
     }
     // Topics: one node per distinct title slug, part of its section's subject.
-    for (file, facts) in files.iter().zip(per_note) {
-        for (id, label, parent, line) in &facts.topics {
+    for ((file, facts), note) in files.iter().zip(per_note).zip(notes) {
+        for topic in &facts.topics {
+            let Some(section) = note.sections.get(topic.section as usize) else {
+                continue;
+            };
+            let id = topics::topic_id(&section.title);
             if id == "topic:" {
                 continue;
             }
+            let (id, parent, line) = (&id, topic.parent.map(|p| p as usize), &section.line_start);
             let node = match graph.node(id) {
                 Some(node) => {
                     if let Some(e) = graph.graph.node_weight_mut(node) {
@@ -602,7 +700,7 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
                 }
                 None => graph.add_entity(Entity {
                     id: id.clone(),
-                    label: label.clone(),
+                    label: topics::label(&section.title),
                     kind: EntityKind::Topic,
                     category: "Topic".to_owned(),
                     aliases: Vec::new(),

@@ -12,6 +12,9 @@
 //! no cue are weakly related (`other`). Nothing else: being named in the same section is not a
 //! relation.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use crate::catalog::{EntryKind, RelationKind};
 
 use super::cues::{CueMatch, CueMatcher, Direction};
@@ -44,12 +47,56 @@ pub struct LineFacts<'a> {
 /// A relation found in the text.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Found {
-    pub source: usize,
-    pub target: usize,
+    /// Catalog entry indices (u32: a mention-dense note finds many relations).
+    pub source: u32,
+    pub target: u32,
     pub kind: RelationKind,
     pub line: u32,
     /// 1.0 for a cue, less for weaker structural evidence.
     pub weight: f32,
+}
+
+/// Drops repeated relations of the current line while it is read: a megabyte line of the same
+/// few names yields the same few relations millions of times. Keeps the first of each (source,
+/// target, kind, line), as the final deduplication of the note does, so the result is the same.
+#[derive(Default)]
+struct Repeats {
+    /// `out[..checked]` is not looked at again (earlier lines, or already without repeats).
+    checked: usize,
+    seen: HashSet<(u32, u32, RelationKind, u32)>,
+}
+
+impl Repeats {
+    /// Relations found since the last check before repeats are dropped.
+    const BATCH: usize = 4096;
+
+    fn new_line(&mut self, out: &[Found]) {
+        self.checked = out.len();
+        self.seen.clear();
+    }
+
+    fn drop_if_many(&mut self, out: &mut Vec<Found>) {
+        if out.len() < self.checked + Self::BATCH {
+            return;
+        }
+        let mut write = self.checked;
+        for read in self.checked..out.len() {
+            let Some(&f) = out.get(read) else { break };
+            if self.seen.insert((f.source, f.target, f.kind, f.line)) {
+                if let Some(slot) = out.get_mut(write) {
+                    *slot = f;
+                }
+                write += 1;
+            }
+        }
+        out.truncate(write);
+        self.checked = write;
+    }
+}
+
+/// A catalog entry index as stored in [`Found`].
+fn entry32(entry: usize) -> u32 {
+    u32::try_from(entry).unwrap_or(u32::MAX)
 }
 
 /// An open list: a line ending in `:`/`-` whose cue applies to the items below it.
@@ -75,6 +122,7 @@ pub fn relations<'a>(
     cues: &CueMatcher,
 ) -> Vec<Found> {
     let mut out = Vec::new();
+    let mut repeats = Repeats::default();
     let mut list: Option<ListContext> = None;
     // A term line (`- Rolling :`) whose next line defines it.
     let mut term: Option<(usize, usize, bool)> = None;
@@ -93,6 +141,7 @@ pub fn relations<'a>(
             close_list(ctx, &mut out);
             list = None;
         }
+        repeats.new_line(&out);
         let units = compound_units(&facts, kinds, &mut out);
         let list_anchor = list.as_ref().map(|c| c.anchor);
         let implied = list_anchor.or(facts.subject);
@@ -113,13 +162,14 @@ pub fn relations<'a>(
         };
         for (clause_start, clause_end) in clauses(facts.text) {
             let (a, b) = starting_in(&units, clause_start, clause_end);
-            let clause_units: Vec<Unit> = units
-                .get(a..b)
-                .unwrap_or(&[])
-                .iter()
-                .copied()
-                .filter(|u| u.start >= clause_start && u.end <= clause_end)
-                .collect();
+            let in_clause = |u: &Unit| u.start >= clause_start && u.end <= clause_end;
+            let slice = units.get(a..b).unwrap_or(&[]);
+            // Borrowed when the range is exact (a clause of a megabyte line is not copied).
+            let clause_units: Cow<'_, [Unit]> = if slice.iter().all(in_clause) {
+                Cow::Borrowed(slice)
+            } else {
+                Cow::Owned(slice.iter().copied().filter(in_clause).collect())
+            };
             let Some(clause) = facts.text.get(clause_start..clause_end) else {
                 continue;
             };
@@ -135,8 +185,13 @@ pub fn relations<'a>(
                     })
                     .collect()
             };
-            let before = out.len();
+            // Whether a cue yielded a relation (counted per cue: repeats are dropped on the way).
+            let mut clause_pushed = false;
+            let mut at = out.len();
             for (i, cue) in found_cues.iter().enumerate() {
+                clause_pushed |= out.len() > at;
+                repeats.drop_if_many(&mut out);
+                at = out.len();
                 let next_cue = found_cues
                     .get(i + 1)
                     .map_or(clause_end, |c| c.start.max(cue.end));
@@ -204,8 +259,10 @@ pub fn relations<'a>(
                     push(&mut out, cue, l, r.entry, facts.line, 1.0);
                 }
             }
+            clause_pushed |= out.len() > at;
+            let after_cues = out.len();
             let distinct = distinct_entries(&clause_units);
-            if out.len() == before {
+            if !clause_pushed {
                 // `in-place OR blue/green`: two units with only `or`/`/` between them.
                 let alternatives: Vec<(usize, usize)> = clause_units
                     .windows(2)
@@ -228,8 +285,8 @@ pub fn relations<'a>(
                 if !alternatives.is_empty() {
                     for (a, b) in alternatives {
                         out.push(Found {
-                            source: a,
-                            target: b,
+                            source: entry32(a),
+                            target: entry32(b),
                             kind: RelationKind::AlternativeTo,
                             line: facts.line,
                             weight: 1.0,
@@ -245,15 +302,15 @@ pub fn relations<'a>(
                     && close_without_comma(facts.text, clause_start, ua.end, ub.start)
                 {
                     out.push(Found {
-                        source: *a,
-                        target: *b,
+                        source: entry32(*a),
+                        target: entry32(*b),
                         kind: RelationKind::Other,
                         line: facts.line,
                         weight: 0.5,
                     });
                 }
             }
-            produced |= out.len() > before;
+            produced |= clause_pushed || out.len() > after_cues;
         }
         if let Some(ctx) = list.as_mut()
             && ctx.compare
@@ -277,8 +334,8 @@ pub fn relations<'a>(
                     };
                     let (s, t, kind) = orient(s, t, kind, kinds);
                     out.push(Found {
-                        source: s,
-                        target: t,
+                        source: entry32(s),
+                        target: entry32(t),
                         kind,
                         line: facts.line,
                         weight: 0.5,
@@ -290,8 +347,8 @@ pub fn relations<'a>(
             {
                 let (s, t, kind) = orient(subject, item, grouping_kind(kinds, item), kinds);
                 out.push(Found {
-                    source: s,
-                    target: t,
+                    source: entry32(s),
+                    target: entry32(t),
                     kind,
                     line: facts.line,
                     weight: 0.5,
@@ -310,8 +367,8 @@ pub fn relations<'a>(
                 .as_slice()
         {
             out.push(Found {
-                source: t,
-                target: *only,
+                source: entry32(t),
+                target: entry32(*only),
                 kind: RelationKind::Other,
                 line: facts.line,
                 weight: 0.5,
@@ -387,8 +444,8 @@ fn close_list(ctx: &ListContext, out: &mut Vec<Found>) {
         for &(b, _) in ctx.siblings.iter().skip(i + 1) {
             if a != b {
                 out.push(Found {
-                    source: a,
-                    target: b,
+                    source: entry32(a),
+                    target: entry32(b),
                     kind: RelationKind::ComparedWith,
                     line,
                     weight: 0.5,
@@ -404,8 +461,8 @@ fn push(out: &mut Vec<Found>, cue: &CueMatch, left: usize, right: usize, line: u
         Direction::Reverse => (right, left),
     };
     out.push(Found {
-        source,
-        target,
+        source: entry32(source),
+        target: entry32(target),
         kind: cue.cue.kind,
         line,
         weight,
@@ -427,8 +484,8 @@ fn compound_units(facts: &LineFacts<'_>, kinds: &[EntryKind], out: &mut Vec<Foun
             if facts.heading && is_heading_pair_gap(gap) && prev.entry != u.entry {
                 // `RTO and RPO`, `Infrastructure as Code - CloudFormation`: the section pairs them.
                 out.push(Found {
-                    source: prev.entry,
-                    target: u.entry,
+                    source: entry32(prev.entry),
+                    target: entry32(u.entry),
                     kind: RelationKind::Other,
                     line: facts.line,
                     weight: 0.5,
@@ -442,8 +499,8 @@ fn compound_units(facts: &LineFacts<'_>, kinds: &[EntryKind], out: &mut Vec<Foun
                     && matches!(mod_kind, Some(EntryKind::Service | EntryKind::Tool))
                 {
                     out.push(Found {
-                        source: u.entry,
-                        target: modifier,
+                        source: entry32(u.entry),
+                        target: entry32(modifier),
                         kind: RelationKind::PartOf,
                         line: facts.line,
                         weight: 1.0,

@@ -23,18 +23,56 @@ pub struct Parsed {
 
 /// Parses a Markdown note.
 pub fn parse(file: &str, text: &str, warnings: &mut Vec<Warning>) -> Parsed {
-    parse_in_chunks(file, text, warnings, CHUNK_BYTES)
+    parse_in_chunks(file, text, warnings, CHUNK_BYTES, HARD_CHUNK_BYTES)
 }
 
 /// pulldown-cmark builds a tree of the whole input before the first event; a huge note is cut
-/// into pieces of about this size at headings, so memory stays bounded.
+/// into pieces of about this size at headings (or paragraph starts), so memory stays bounded.
 const CHUNK_BYTES: usize = 1 << 20;
+
+/// A piece with no heading or paragraph start to cut at is cut at any line past this size
+/// (outside code and comments): a paragraph this long may then be parsed as two.
+const HARD_CHUNK_BYTES: usize = 4 << 20;
+
+/// Lines longer than this (bytes) are given to pulldown-cmark with their ASCII punctuation after
+/// the first [`LINE_HEAD`] bytes masked (see [`mask_long_lines`]).
+const LONG_LINE: usize = 64 << 10;
+const LINE_HEAD: usize = 64;
+
+/// pulldown-cmark spends a tree node on every `[`, `*`, `` ` ``, `<` … of a line: a line of a
+/// million `[[` costs it a hundred megabytes. We read only headings and code from it, so in a
+/// line longer than [`LONG_LINE`] that is not an ATX heading, ASCII punctuation after the line's
+/// block markers ([`LINE_HEAD`] bytes) becomes `x` (same length, offsets unchanged). Inline code
+/// and HTML inside such a line are then not seen as code.
+fn mask_long_lines(piece: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = piece.as_bytes();
+    let mut masked: Option<Vec<u8>> = None;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |e| pos + e);
+        if end - pos > LONG_LINE && bytes.get(pos) != Some(&b'#') {
+            let out = masked.get_or_insert_with(|| bytes.to_vec());
+            for b in out.get_mut(pos + LINE_HEAD..end).unwrap_or(&mut []) {
+                if b.is_ascii_punctuation() {
+                    *b = b'x';
+                }
+            }
+        }
+        pos = end + 1;
+    }
+    match masked.map(String::from_utf8) {
+        // Only ASCII bytes were replaced by ASCII: still UTF-8.
+        Some(Ok(text)) => std::borrow::Cow::Owned(text),
+        _ => std::borrow::Cow::Borrowed(piece),
+    }
+}
 
 fn parse_in_chunks(
     file: &str,
     text: &str,
     warnings: &mut Vec<Warning>,
     chunk_bytes: usize,
+    hard_chunk_bytes: usize,
 ) -> Parsed {
     let lines = Lines::new(text);
     let (front_matter, body_line) = front_matter(file, text, &lines, warnings);
@@ -52,51 +90,49 @@ fn parse_in_chunks(
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let events = chunks(body, chunk_bytes)
-        .into_iter()
-        .flat_map(|(from, to)| {
-            let piece = body.get(from..to).unwrap_or("");
-            Parser::new_ext(piece, options)
-                .into_offset_iter()
-                .map(move |(event, range)| (event, range.start + from..range.end + from))
-        });
-    for (event, range) in events {
-        let (start, end) = (range.start + body_start, range.end + body_start);
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                current = Some((start, heading_level(level), String::new()));
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((at, level, title)) = current.take() {
-                    let title = clean_heading(&title);
-                    if !title.is_empty() {
-                        headings.push(Heading {
-                            line: lines.line_of(at),
-                            level,
-                            title,
-                        });
+    for (from, to) in chunks(body, chunk_bytes, hard_chunk_bytes) {
+        let piece = mask_long_lines(body.get(from..to).unwrap_or(""));
+        for (event, range) in Parser::new_ext(&piece, options).into_offset_iter() {
+            let (start, end) = (
+                range.start + from + body_start,
+                range.end + from + body_start,
+            );
+            match event {
+                Event::Start(Tag::Heading { level, .. }) => {
+                    current = Some((start, heading_level(level), String::new()));
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((at, level, title)) = current.take() {
+                        let title = clean_heading(&title);
+                        if !title.is_empty() {
+                            headings.push(Heading {
+                                line: lines.line_of(at),
+                                level,
+                                title,
+                            });
+                        }
                     }
                 }
-            }
-            Event::Start(Tag::CodeBlock(_)) => code.push((start, end)),
-            Event::Code(ref t) => {
-                code.push((start, end));
-                if let Some((_, _, title)) = current.as_mut() {
-                    title.push_str(t);
+                Event::Start(Tag::CodeBlock(_)) => code.push((start, end)),
+                Event::Code(ref t) => {
+                    code.push((start, end));
+                    if let Some((_, _, title)) = current.as_mut() {
+                        title.push_str(t);
+                    }
                 }
-            }
-            Event::Html(_) | Event::InlineHtml(_) => code.push((start, end)),
-            Event::Text(ref t) => {
-                if let Some((_, _, title)) = current.as_mut() {
-                    title.push_str(t);
+                Event::Html(_) | Event::InlineHtml(_) => code.push((start, end)),
+                Event::Text(ref t) => {
+                    if let Some((_, _, title)) = current.as_mut() {
+                        title.push_str(t);
+                    }
                 }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, _, title)) = current.as_mut() {
-                    title.push(' ');
+                Event::SoftBreak | Event::HardBreak => {
+                    if let Some((_, _, title)) = current.as_mut() {
+                        title.push(' ');
+                    }
                 }
+                _ => {}
             }
-            _ => {}
         }
     }
     code.sort_unstable();
@@ -115,9 +151,11 @@ fn parse_in_chunks(
 }
 
 /// Cuts `body` into `(start, end)` pieces of at least `target` bytes, each (but the first)
-/// starting at an ATX heading at the left margin outside fenced code and HTML comments: a
-/// place where CommonMark starts a new block whatever came before.
-fn chunks(body: &str, target: usize) -> Vec<(usize, usize)> {
+/// starting outside fenced code and HTML comments at an ATX heading at the left margin, or at a
+/// line that starts with a letter after a blank line: places where CommonMark starts a new
+/// block whatever came before. A piece that reaches `hard` bytes without such a place is cut
+/// at the next line.
+fn chunks(body: &str, target: usize, hard: usize) -> Vec<(usize, usize)> {
     let bytes = body.as_bytes();
     if bytes.len() <= target {
         return vec![(0, bytes.len())];
@@ -126,6 +164,7 @@ fn chunks(body: &str, target: usize) -> Vec<(usize, usize)> {
     let mut start = 0;
     let mut fence: Option<(u8, usize)> = None;
     let mut in_comment = false;
+    let mut prev_blank = false;
     let mut pos = 0;
     while pos < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |e| pos + e + 1);
@@ -134,10 +173,17 @@ fn chunks(body: &str, target: usize) -> Vec<(usize, usize)> {
             let hashes = line.iter().take_while(|&&b| b == b'#').count();
             hashes <= 6 && matches!(line.get(hashes), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
         };
-        if is_atx && fence.is_none() && !in_comment && pos - start >= target {
+        let starts_paragraph = prev_blank && line.first().is_some_and(u8::is_ascii_alphabetic);
+        let len = pos - start;
+        if fence.is_none()
+            && !in_comment
+            && len > 0
+            && (((is_atx || starts_paragraph) && len >= target) || len >= hard)
+        {
             out.push((start, pos));
             start = pos;
         }
+        prev_blank = line.iter().all(u8::is_ascii_whitespace);
         let lead = line.iter().take_while(|&&b| b == b' ').count();
         if lead <= 3 {
             let rest = &line[lead..];
@@ -588,17 +634,65 @@ mod tests {
     fn chunked_parse_equals_whole_parse() {
         let doc = "---\ntitle: T\n---\n# One\ntext [[A]] #x\n\n```md\n# fenced heading\n[[no]]\n```\n\n## Two\n- item\n<!--\n# commented\n-->\n\nSet\n===\n\n~~~~\n# tilde fence\n~~~\n~~~~\n# Three\n\n    # indented code\n#tag [[B|b]]\n";
         let mut w1 = Vec::new();
-        let whole = parse_in_chunks("d.md", doc, &mut w1, usize::MAX);
+        let whole = parse_in_chunks("d.md", doc, &mut w1, usize::MAX, usize::MAX);
         for target in [0, 1, 10, 40] {
             let mut w2 = Vec::new();
-            let split = parse_in_chunks("d.md", doc, &mut w2, target);
+            let split = parse_in_chunks("d.md", doc, &mut w2, target, usize::MAX);
             assert_eq!(split.sections, whole.sections, "target {target}");
             assert_eq!(split.links, whole.links);
             assert_eq!(split.tags, whole.tags);
         }
         let titles: Vec<&str> = whole.sections.iter().map(|s| &*s.title).collect();
         assert_eq!(titles, ["One", "Two", "Set", "Three"]);
-        assert!(chunks(doc, 1).len() >= 3);
+        assert!(chunks(doc, 1, usize::MAX).len() >= 3);
+    }
+
+    #[test]
+    fn a_long_line_of_markup_is_masked_but_headings_code_and_links_stay() {
+        let long = "[[*`<&".repeat(LONG_LINE / 6 + 10);
+        let doc = format!(
+            "# One\n{long}\n\n```\n[[in code]]\n```\n## Two [[S3]]\nafter [[IAM]] `[[tick]]`\n"
+        );
+        assert!(matches!(mask_long_lines(&doc), std::borrow::Cow::Owned(_)));
+        assert!(matches!(
+            mask_long_lines("# short\n[[x]]\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        let p = parse_str(&doc);
+        let titles: Vec<&str> = p.sections.iter().map(|s| &*s.title).collect();
+        assert_eq!(titles, ["One", "Two S3"]);
+        let targets: Vec<&str> = p.links.iter().map(|l| l.target.as_str()).collect();
+        assert!(
+            targets.contains(&"S3") && targets.contains(&"IAM"),
+            "{targets:?}"
+        );
+        assert!(!targets.contains(&"in code") && !targets.contains(&"tick"));
+    }
+
+    #[test]
+    fn a_piece_with_no_place_to_cut_is_cut_at_the_hard_size() {
+        let doc: String = (0..300).map(|i| format!("line {i} [[x{i}]]\n")).collect();
+        let pieces = chunks(&doc, 10, 600);
+        assert!(pieces.len() > 5, "{pieces:?}");
+        assert_eq!(pieces.first().map(|p| p.0), Some(0));
+        assert_eq!(pieces.last().map(|p| p.1), Some(doc.len()));
+        for pair in pieces.windows(2) {
+            assert_eq!(pair[0].1, pair[1].0);
+        }
+        // At most one line past the hard size.
+        assert!(pieces.iter().all(|(a, b)| b - a <= 600 + 20));
+        let mut w = Vec::new();
+        let split = parse_in_chunks("d.md", &doc, &mut w, 10, 600);
+        assert_eq!(split.links.len(), 300);
+    }
+
+    #[test]
+    fn a_paragraph_after_a_blank_line_is_a_place_to_cut() {
+        let doc = "intro\n- item\n\n    more of the item\n\nNext paragraph\n";
+        let cuts: Vec<usize> = chunks(doc, 1, usize::MAX).iter().map(|p| p.0).collect();
+        let next = doc.find("Next").unwrap();
+        // Not before the indented continuation, but before the new paragraph.
+        assert_eq!(cuts, [0, next]);
     }
 
     #[test]

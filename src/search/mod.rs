@@ -824,7 +824,7 @@ fn rescore(
 fn known_entities(compiled: &Compiled) -> BTreeSet<String> {
     let mut ids: HashSet<&str> = HashSet::new();
     for facts in &compiled.sections {
-        ids.extend(facts.mentions.iter().map(|m| &*m.entity_id));
+        ids.extend(facts.mentions.iter().map(|m| m.entity_id()));
     }
     ids.into_iter().map(str::to_owned).collect()
 }

@@ -58,7 +58,7 @@ fn mentioned_ids(compiled: &Compiled) -> BTreeSet<&str> {
         .map(|e| e.id.as_str())
         .collect();
     for facts in &compiled.sections {
-        ids.extend(facts.mentions.iter().map(|m| &*m.entity_id));
+        ids.extend(facts.mentions.iter().map(|m| m.entity_id()));
     }
     ids
 }

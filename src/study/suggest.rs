@@ -102,7 +102,7 @@ pub fn suggestions(compiled: &Compiled, store: &Store) -> Vec<Suggestion> {
                 .mentions
                 .iter()
                 .filter(|m| m.line == marker.line)
-                .map(|m| &*m.entity_id)
+                .map(|m| m.entity_id())
                 .collect();
             let chosen = if !named.is_empty() {
                 named
@@ -111,7 +111,7 @@ pub fn suggestions(compiled: &Compiled, store: &Store) -> Vec<Suggestion> {
                     .mentions
                     .iter()
                     .filter(|m| m.line == section.line_start)
-                    .map(|m| &*m.entity_id)
+                    .map(|m| m.entity_id())
                     .collect()
             } else {
                 on_line

@@ -87,7 +87,7 @@ pub fn source_lines(compiled: &Compiled, id: &str, limit: usize) -> Vec<SourceLi
                 text: line_text(note, section.line_start),
             });
         }
-        for mention in facts.mentions.iter().filter(|m| &*m.entity_id == id) {
+        for mention in facts.mentions.iter().filter(|m| m.entity_id() == id) {
             out.insert(SourceLine {
                 file: note.file.clone(),
                 line: mention.line,
