@@ -339,7 +339,7 @@ impl MentionMatcher {
         // A DFA: the leftmost-longest sweep over every note is the hot loop of a compile.
         let leftmost = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&patterns)?;
         let overlapping = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
