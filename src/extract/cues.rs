@@ -224,7 +224,7 @@ pub const CUES: &[Cue] = &[
 /// A cue found in a text.
 #[derive(Clone, Copy, Debug)]
 pub struct CueMatch {
-    pub cue: Cue,
+    pub cue: &'static Cue,
     pub start: usize,
     pub end: usize,
 }
@@ -278,7 +278,7 @@ impl CueMatcher {
             let right_ok = stem || !last_is_word || bytes.get(end).is_none_or(|&b| !word(b));
             if left_ok && right_ok {
                 out.push(CueMatch {
-                    cue: *cue,
+                    cue,
                     start: m.start(),
                     end,
                 });

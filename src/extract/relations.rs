@@ -142,7 +142,7 @@ pub fn relations<'a>(
             list = None;
         }
         repeats.new_line(&out);
-        let units = compound_units(&facts, kinds, &mut out);
+        let units = compound_units(&facts, kinds, &mut out, &mut repeats);
         let list_anchor = list.as_ref().map(|c| c.anchor);
         let implied = list_anchor.or(facts.subject);
         let mut produced = false;
@@ -374,7 +374,7 @@ pub fn relations<'a>(
                 weight: 0.5,
             });
         }
-        if let [only] = units.as_slice()
+        if let [only] = &units[..]
             && is_term_line(facts.text, only)
         {
             term = Some((only.entry, indent, ends_list_intro(trimmed)));
@@ -472,9 +472,53 @@ fn push(out: &mut Vec<Found>, cue: &CueMatch, left: usize, right: usize, line: u
 /// Merges adjacent mentions (`dynamodb's global tables`, `DynamoDB Global table`, and in a heading
 /// `CloudFormation - StackSets`) into one unit whose head is the last; records `head part_of
 /// modifier` when the head is a concept of a service or tool.
-fn compound_units(facts: &LineFacts<'_>, kinds: &[EntryKind], out: &mut Vec<Found>) -> Vec<Unit> {
+fn compound_units<'a>(
+    facts: &LineFacts<'a>,
+    kinds: &[EntryKind],
+    out: &mut Vec<Found>,
+    repeats: &mut Repeats,
+) -> Cow<'a, [Unit]> {
+    let gap = |a: &Unit, b: &Unit| facts.text.get(a.end..b.start).unwrap_or("x");
+    let is_part = |modifier: usize, head: usize| {
+        kinds.get(head) == Some(&EntryKind::Concept)
+            && matches!(
+                kinds.get(modifier),
+                Some(EntryKind::Service | EntryKind::Tool)
+            )
+    };
+    let merges = |a: &Unit, b: &Unit| {
+        let g = gap(a, b);
+        (a.entry == b.entry && is_compound_gap(g, true))
+            || (is_compound_gap(g, facts.heading) && is_part(a.entry, b.entry))
+    };
+    // Nothing to merge (the usual case): the line's units as they are, and only the heading
+    // pairs, in the order the loop below would find them.
+    if !facts
+        .units
+        .windows(2)
+        .any(|w| matches!(w, [a, b] if merges(a, b)))
+    {
+        if facts.heading {
+            for w in facts.units.windows(2) {
+                if let [a, b] = w
+                    && is_heading_pair_gap(gap(a, b))
+                    && a.entry != b.entry
+                {
+                    out.push(Found {
+                        source: entry32(a.entry),
+                        target: entry32(b.entry),
+                        kind: RelationKind::Other,
+                        line: facts.line,
+                        weight: 0.5,
+                    });
+                }
+            }
+        }
+        return Cow::Borrowed(facts.units);
+    }
     let mut units: Vec<Unit> = Vec::with_capacity(facts.units.len());
     for &u in facts.units {
+        repeats.drop_if_many(out);
         if let Some(prev) = units.last_mut() {
             let gap = facts.text.get(prev.end..u.start).unwrap_or("x");
             if prev.entry == u.entry && is_compound_gap(gap, true) {
@@ -516,7 +560,7 @@ fn compound_units(facts: &LineFacts<'_>, kinds: &[EntryKind], out: &mut Vec<Foun
         }
         units.push(u);
     }
-    units
+    Cow::Owned(units)
 }
 
 fn is_heading_pair_gap(gap: &str) -> bool {

@@ -32,15 +32,16 @@ const CHUNK_BYTES: usize = 1 << 20;
 
 /// A piece with no heading or paragraph start to cut at is cut at any line past this size
 /// (outside code and comments): a paragraph this long may then be parsed as two.
-const HARD_CHUNK_BYTES: usize = 4 << 20;
+const HARD_CHUNK_BYTES: usize = 2 << 20;
 
 /// Lines longer than this (bytes) are given to pulldown-cmark with their ASCII punctuation after
 /// the first [`LINE_HEAD`] bytes masked (see [`mask_long_lines`]).
-const LONG_LINE: usize = 64 << 10;
+const LONG_LINE: usize = 8 << 10;
 const LINE_HEAD: usize = 64;
 
-/// pulldown-cmark spends a tree node on every `[`, `*`, `` ` ``, `<` … of a line: a line of a
-/// million `[[` costs it a hundred megabytes. We read only headings and code from it, so in a
+/// pulldown-cmark spends a tree node on every `[`, `*`, `` ` ``, `<` … of a line and on every level
+/// of list or quote nesting: a line of a million `[[` costs it a hundred megabytes, and so do a
+/// few hundred lines nested 10,000 levels deep. We read only headings and code from it, so in a
 /// line longer than [`LONG_LINE`] that is not an ATX heading, ASCII punctuation after the line's
 /// block markers ([`LINE_HEAD`] bytes) becomes `x` (same length, offsets unchanged). Inline code
 /// and HTML inside such a line are then not seen as code.
@@ -650,8 +651,13 @@ mod tests {
     #[test]
     fn a_long_line_of_markup_is_masked_but_headings_code_and_links_stay() {
         let long = "[[*`<&".repeat(LONG_LINE / 6 + 10);
+        let deep = format!(
+            "{}item\n\n{}quote",
+            "- ".repeat(LONG_LINE),
+            ">".repeat(LONG_LINE)
+        );
         let doc = format!(
-            "# One\n{long}\n\n```\n[[in code]]\n```\n## Two [[S3]]\nafter [[IAM]] `[[tick]]`\n"
+            "# One\n{long}\n\n{deep}\n\n```\n[[in code]]\n```\n## Two [[S3]]\nafter [[IAM]] `[[tick]]`\n"
         );
         assert!(matches!(mask_long_lines(&doc), std::borrow::Cow::Owned(_)));
         assert!(matches!(

@@ -10,14 +10,16 @@ use super::Section;
 /// `\r\n`). A text ending in a newline has no empty last line; an empty text has no lines.
 #[derive(Clone, Debug, Default)]
 pub struct Lines {
-    /// `(start, end)` of each line's content.
-    spans: Vec<(usize, usize)>,
+    /// `(start, end)` of each line's content (u32: a note of a million short lines is common
+    /// among hostile inputs, and notes are far below 4 GiB).
+    spans: Vec<(u32, u32)>,
 }
 
 impl Lines {
     /// Indexes `text` in one pass (memchr over `\n`).
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
+        let at = |b: usize| u32::try_from(b).unwrap_or(u32::MAX);
         let mut spans = Vec::with_capacity(bytes.len() / 40 + 1);
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', bytes) {
@@ -26,7 +28,7 @@ impl Lines {
             } else {
                 nl
             };
-            spans.push((start, end));
+            spans.push((at(start), at(end)));
             start = nl + 1;
         }
         if start < bytes.len() {
@@ -34,8 +36,9 @@ impl Lines {
             if bytes[end - 1] == b'\r' {
                 end -= 1;
             }
-            spans.push((start, end));
+            spans.push((at(start), at(end)));
         }
+        spans.shrink_to_fit();
         Self { spans }
     }
 
@@ -51,7 +54,9 @@ impl Lines {
 
     /// Byte range of line `i` (0-based), without its terminator.
     pub fn span(&self, i: usize) -> (usize, usize) {
-        self.spans.get(i).copied().unwrap_or((0, 0))
+        self.spans
+            .get(i)
+            .map_or((0, 0), |&(s, e)| (s as usize, e as usize))
     }
 
     /// Text of line `i` (0-based), without its terminator.
@@ -62,7 +67,10 @@ impl Lines {
 
     /// 0-based line that holds byte `offset` (the last line for offsets past the end).
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.spans.binary_search_by(|&(s, _)| s.cmp(&offset)) {
+        match self
+            .spans
+            .binary_search_by(|&(s, _)| (s as usize).cmp(&offset))
+        {
             Ok(i) => i,
             Err(0) => 0,
             Err(i) => i - 1,
