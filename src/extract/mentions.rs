@@ -363,8 +363,9 @@ impl MentionMatcher {
     }
 
     /// [`MentionMatcher::find`] one line at a time: calls `each(line index, line start, mentions)`
-    /// for every line with a mention (mentions never cross a line break), so a caller can keep
-    /// its own compact form instead of one list of the whole text.
+    /// with the mentions of each line in order (mentions never cross a line break), so a caller
+    /// can keep its own compact form instead of one list of the whole text. A long line is read
+    /// in segments of [`SEGMENT`] bytes and may take several calls.
     pub fn find_by_line(
         &self,
         text: &str,
@@ -375,47 +376,74 @@ impl MentionMatcher {
         let mut resolved: Vec<RawMention> = Vec::new();
         let mut cluster: Vec<RawMention> = Vec::new();
         let mut folded: Vec<u8> = Vec::new();
+        let longest = self.leftmost.max_pattern_len();
         for (li, (line_start, line)) in lines_with_offsets(text).enumerate() {
-            folded.clear();
-            folded.push(SEP);
-            fold_into(line.as_bytes(), &mut folded);
-            candidates.clear();
-            // A pattern `SEP word…` at folded offset `i` is the word at line offset `i`.
-            for m in self.leftmost.find_iter(&folded) {
-                let (start, end) = (line_start + m.start(), line_start + m.end() - 1);
-                if self.check(
-                    text,
-                    start,
-                    end,
-                    m.pattern().as_usize(),
-                    catalog,
-                    &mut candidates,
-                ) {
-                    continue;
+            let bytes = line.as_bytes();
+            // The scan goes on at line offset `from`: a match there is a word that starts at
+            // `from` (its separator is the byte before).
+            let mut from = 0;
+            loop {
+                // Matches that start before `seg_end` are taken; the window holds all of them.
+                let seg_end = (from + SEGMENT).min(bytes.len());
+                let window_end = (seg_end + longest).min(bytes.len());
+                folded.clear();
+                if from == 0 {
+                    folded.push(SEP);
+                    fold_into(bytes.get(..window_end).unwrap_or(&[]), &mut folded);
+                } else {
+                    fold_into(bytes.get(from - 1..window_end).unwrap_or(&[]), &mut folded);
                 }
-                let Some(window) = folded.get(m.start()..m.end()) else {
-                    continue;
-                };
-                for inner in self.overlapping.find_overlapping_iter(window) {
-                    let len = inner.end() - inner.start();
-                    if len < m.end() - m.start() {
-                        let start = start + inner.start();
-                        self.check(
-                            text,
-                            start,
-                            start + len - 1,
-                            inner.pattern().as_usize(),
-                            catalog,
-                            &mut candidates,
-                        );
+                // A pattern `SEP word…` at folded offset `i` is the word at line offset
+                // `from + i`.
+                let mut next = seg_end;
+                for m in self.leftmost.find_iter(&folded) {
+                    if from + m.start() >= seg_end {
+                        break;
+                    }
+                    next = next.max(from + m.end());
+                    let start = line_start + from + m.start();
+                    let end = line_start + from + m.end() - 1;
+                    if self.check(
+                        text,
+                        start,
+                        end,
+                        m.pattern().as_usize(),
+                        catalog,
+                        &mut candidates,
+                    ) {
+                        continue;
+                    }
+                    let Some(window) = folded.get(m.start()..m.end()) else {
+                        continue;
+                    };
+                    for inner in self.overlapping.find_overlapping_iter(window) {
+                        let len = inner.end() - inner.start();
+                        if len < m.end() - m.start() {
+                            let start = start + inner.start();
+                            self.check(
+                                text,
+                                start,
+                                start + len - 1,
+                                inner.pattern().as_usize(),
+                                catalog,
+                                &mut candidates,
+                            );
+                        }
                     }
                 }
+                // Later matches start at or after `next`: what ends before it is final.
+                let done = next >= bytes.len();
+                let settled = candidates.iter().all(|c| c.end <= line_start + next);
+                if !candidates.is_empty() && (done || settled) {
+                    resolve_overlaps(&mut candidates, &mut cluster, &mut resolved);
+                    candidates.clear();
+                    each(li, line_start, &resolved);
+                }
+                if done {
+                    break;
+                }
+                from = next;
             }
-            if candidates.is_empty() {
-                continue;
-            }
-            resolve_overlaps(&mut candidates, &mut cluster, &mut resolved);
-            each(li, line_start, &resolved);
         }
     }
 
@@ -496,6 +524,10 @@ impl MentionMatcher {
         false
     }
 }
+
+/// A long line is searched this many bytes at a time (plus the longest pattern), so its folded
+/// copy and its pending candidates stay small.
+const SEGMENT: usize = 64 << 10;
 
 /// The byte every non-word byte folds to.
 const SEP: u8 = 0;
@@ -966,6 +998,36 @@ pub(crate) mod tests {
             entry("support", EntryKind::Service, "AWS Support", &[], &[]),
             sam,
         ])
+    }
+
+    #[test]
+    fn a_line_longer_than_a_segment_finds_what_its_pieces_find() {
+        let catalog = test_catalog();
+        let matcher = MentionMatcher::new(&catalog).unwrap();
+        // 61 bytes: segment edges fall inside words and names of every kind.
+        let unit = "Elastic Beanstalk and S3 buckets; eb create, AWS Config, EB. ";
+        let one = matcher.find(unit, &catalog);
+        assert!(one.len() >= 4, "{one:?}");
+        let copies = 3 * SEGMENT / unit.len() + 7;
+        let long = unit.repeat(copies);
+        let got = matcher.find(&long, &catalog);
+        let want: Vec<RawMention> = (0..copies)
+            .flat_map(|k| {
+                one.iter().map(move |m| RawMention {
+                    start: m.start + k * unit.len(),
+                    end: m.end + k * unit.len(),
+                    ..*m
+                })
+            })
+            .collect();
+        assert_eq!(got.len(), want.len());
+        assert_eq!(got, want);
+        // Several calls for the one line, in order.
+        let mut calls = Vec::new();
+        matcher.find_by_line(&long, &catalog, |li, start, found| {
+            calls.push((li, start, found.len()));
+        });
+        assert!(calls.len() > 1 && calls.iter().all(|&(li, start, _)| li == 0 && start == 0));
     }
 
     fn ids(text: &str) -> Vec<String> {

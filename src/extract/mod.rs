@@ -339,8 +339,12 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     let mut unit_range: Vec<(u32, u32)> = vec![(0, 0); line_count];
     ex.mentions
         .find_by_line(text, ex.catalog, |li, base, found| {
+            // A long line comes in several calls, one after the other.
             if let Some(r) = unit_range.get_mut(li) {
-                *r = (ix32(units.len()), ix32(units.len() + found.len()));
+                if r.0 == r.1 {
+                    r.0 = ix32(units.len());
+                }
+                r.1 = ix32(units.len() + found.len());
             }
             units.extend(found.iter().map(|m| Unit {
                 entry: m.entry,
