@@ -572,6 +572,23 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
         }
     }
     let mut graph = KnowledgeGraph::new();
+    // Room for every node at once: a note of many headings makes one topic node per heading, and
+    // growing the node list by doubling would hold up to twice that.
+    let topic_nodes = {
+        use std::hash::{DefaultHasher, Hash as _, Hasher as _};
+        let mut distinct = std::collections::HashSet::new();
+        for (facts, note) in per_note.iter().zip(notes) {
+            for topic in &facts.topics {
+                if let Some(section) = note.sections.get(topic.section as usize) {
+                    let mut h = DefaultHasher::new();
+                    topics::topic_id(&section.title).hash(&mut h);
+                    distinct.insert(h.finish());
+                }
+            }
+        }
+        distinct.len()
+    };
+    graph.reserve_nodes(counts.len() + topic_nodes);
     for (&entry_ix, &n) in &counts {
         let Some(entry) = catalog.entries.get(entry_ix) else {
             continue;

@@ -138,6 +138,12 @@ impl KnowledgeGraph {
     }
 
     /// The node with this id.
+    /// Makes room for `additional` more nodes (exactly: for a caller that knows the count).
+    pub fn reserve_nodes(&mut self, additional: usize) {
+        self.graph.reserve_exact_nodes(additional);
+        self.index.reserve(additional);
+    }
+
     pub fn node(&self, id: &str) -> Option<NodeIndex> {
         self.index.get(id).copied()
     }

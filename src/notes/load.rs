@@ -214,7 +214,26 @@ fn decode(rel: &str, mut bytes: Vec<u8>, warnings: &mut Vec<Warning>) -> Option<
                 Some(line_at(&bytes, bad_at)),
                 "invalid UTF-8, decoded with replacement characters",
             ));
-            Some(String::from_utf8_lossy(&bytes).into_owned())
+            // Built at its final size (a growing string would hold up to twice the text).
+            let replaced = |c: &std::str::Utf8Chunk<'_>| {
+                if c.invalid().is_empty() {
+                    0
+                } else {
+                    char::REPLACEMENT_CHARACTER.len_utf8()
+                }
+            };
+            let len = bytes
+                .utf8_chunks()
+                .map(|c| c.valid().len() + replaced(&c))
+                .sum();
+            let mut text = String::with_capacity(len);
+            for c in bytes.utf8_chunks() {
+                text.push_str(c.valid());
+                if replaced(&c) > 0 {
+                    text.push(char::REPLACEMENT_CHARACTER);
+                }
+            }
+            Some(text)
         }
     }
 }
