@@ -310,26 +310,28 @@ impl NoteFacts {
     }
 }
 
-/// Byte offsets where each line starts.
-fn line_starts(text: &str) -> Vec<usize> {
+/// Byte offsets where each line starts (u32: a note of a million short lines is a hostile input
+/// we compile, and notes are far below 4 GiB).
+fn line_starts(text: &str) -> Vec<u32> {
+    let at = |b: usize| u32::try_from(b).unwrap_or(u32::MAX);
     let mut starts = Vec::with_capacity(text.len() / 40 + 1);
     starts.push(0);
-    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-    if starts.last() == Some(&text.len()) && !text.is_empty() {
+    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| at(i + 1)));
+    if starts.last() == Some(&at(text.len())) && !text.is_empty() {
         starts.pop();
     }
+    starts.shrink_to_fit();
     starts
 }
 
 fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     let text = note.text.as_str();
     let starts = line_starts(text);
+    let start_of = |i: usize| starts.get(i).map(|&s| s as usize);
     let line_count = starts.len();
     let line_text = |i: usize| -> &str {
-        let s = starts.get(i).copied().unwrap_or(text.len());
-        let e = starts
-            .get(i + 1)
-            .map_or(text.len(), |n| n.saturating_sub(1));
+        let s = start_of(i).unwrap_or(text.len());
+        let e = start_of(i + 1).map_or(text.len(), |n| n.saturating_sub(1));
         text.get(s..e.max(s)).unwrap_or("").trim_end_matches('\r')
     };
     // Mentions, one list of line-relative units; per line the range of its units (u32: these
@@ -441,7 +443,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             continue;
         }
         let line = ix32(li + 1);
-        let base = starts.get(li).copied().unwrap_or(0);
+        let base = start_of(li).unwrap_or(0);
         let mut section =
             section_at(&section_of_line, li).and_then(|si| facts.sections.get_mut(si));
         for u in line_units {
