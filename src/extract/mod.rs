@@ -807,6 +807,41 @@ mod tests {
         extract_with(&loaded, &ex)
     }
 
+    #[test]
+    fn mentions_and_relations_stay_compact() {
+        // A big collection holds millions of each: the layout is part of the memory budget.
+        assert_eq!(std::mem::size_of::<Mention>(), 16);
+        assert!(std::mem::size_of::<Found>() <= 20);
+        let m = Mention::new("lambda", 7, 10, 16);
+        assert_eq!(
+            (m.entity_id(), m.line, m.byte_start(), m.byte_end()),
+            ("lambda", 7, 10, 16)
+        );
+        let json = serde_json::to_string(&m).unwrap();
+        assert!(json.contains("\"entity_id\":\"lambda\""), "{json}");
+        assert_eq!(serde_json::from_str::<Mention>(&json).unwrap(), m);
+    }
+
+    #[test]
+    fn repeated_relations_keep_the_first_of_each_in_order() {
+        let f = |source, target, line, weight| Found {
+            source,
+            target,
+            kind: RelationKind::Uses,
+            line,
+            weight,
+        };
+        let mut found = vec![
+            f(1, 2, 3, 1.0),
+            f(2, 1, 3, 1.0),
+            f(1, 2, 3, 0.5),
+            f(1, 2, 4, 1.0),
+            f(2, 1, 3, 0.5),
+        ];
+        dedup_found(&mut found);
+        assert_eq!(found, [f(1, 2, 3, 1.0), f(2, 1, 3, 1.0), f(1, 2, 4, 1.0)]);
+    }
+
     /// Edges as `source kind target @line` (evidence lines joined), sorted.
     fn edges(x: &Extraction) -> Vec<String> {
         let g = &x.graph.graph;
@@ -867,6 +902,25 @@ mod tests {
         has "global-tables part_of dynamodb @3");
     relation!(catalog_relation, "SAM and, much later in another sentence. CloudFormation.\n",
         has "sam translates_to cloudformation @");
+    #[test]
+    fn a_line_repeating_one_relation_gives_it_once() {
+        // Far more than a batch of the line's repeat check, on one line and in one clause.
+        let line = "CodePipeline integrates CodeCommit and CodeBuild ".repeat(5_000);
+        let x = run(&format!("{line}\n"));
+        let got = edges(&x);
+        assert!(
+            got.contains(&"codepipeline integrates codebuild @1".to_owned()),
+            "{got:?}"
+        );
+        assert!(got.iter().all(|e| e.ends_with("@1")), "{got:?}");
+        let g = &x.graph.graph;
+        for e in g.edge_indices() {
+            // One piece of evidence and the weight of one relation per kind and pair.
+            assert_eq!(g[e].evidence.len(), 1);
+            assert!(g[e].weight <= 1.0, "{}", g[e].weight);
+        }
+    }
+
     relation!(
         long_sentence_no_edge,
         "Lambda runs code and there is a lot to say about that, about memory, timeouts, layers, concurrency, and in the end S3 too\n",
