@@ -86,53 +86,26 @@ fn parse_in_chunks(
 
     let mut headings = Vec::new();
     let mut code: Vec<(usize, usize)> = Vec::new();
-    let mut current: Option<(usize, u8, String)> = None;
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    for (from, to) in chunks(body, chunk_bytes, hard_chunk_bytes) {
-        let piece = mask_long_lines(body.get(from..to).unwrap_or(""));
-        for (event, range) in Parser::new_ext(&piece, options).into_offset_iter() {
-            let (start, end) = (
-                range.start + from + body_start,
-                range.end + from + body_start,
-            );
-            match event {
-                Event::Start(Tag::Heading { level, .. }) => {
-                    current = Some((start, heading_level(level), String::new()));
+    let pieces = chunks(body, chunk_bytes, hard_chunk_bytes);
+    let mut next = 0;
+    while let Some(&(from, first_to)) = pieces.get(next) {
+        // A piece whose last block is still open at its end (a fence or an HTML block the cut
+        // went through) is parsed again with the next piece joined to it.
+        let mut to = first_to;
+        next += 1;
+        loop {
+            let piece = mask_long_lines(body.get(from..to).unwrap_or(""));
+            let read = read_piece(&piece, from + body_start, &lines);
+            match pieces.get(next) {
+                Some(&(_, further)) if !read.ends_cleanly => {
+                    to = further;
+                    next += 1;
                 }
-                Event::End(TagEnd::Heading(_)) => {
-                    if let Some((at, level, title)) = current.take() {
-                        let title = clean_heading(&title);
-                        if !title.is_empty() {
-                            headings.push(Heading {
-                                line: lines.line_of(at),
-                                level,
-                                title,
-                            });
-                        }
-                    }
+                _ => {
+                    headings.extend(read.headings);
+                    code.extend(read.code);
+                    break;
                 }
-                Event::Start(Tag::CodeBlock(_)) => code.push((start, end)),
-                Event::Code(ref t) => {
-                    code.push((start, end));
-                    if let Some((_, _, title)) = current.as_mut() {
-                        title.push_str(t);
-                    }
-                }
-                Event::Html(_) | Event::InlineHtml(_) => code.push((start, end)),
-                Event::Text(ref t) => {
-                    if let Some((_, _, title)) = current.as_mut() {
-                        title.push_str(t);
-                    }
-                }
-                Event::SoftBreak | Event::HardBreak => {
-                    if let Some((_, _, title)) = current.as_mut() {
-                        title.push(' ');
-                    }
-                }
-                _ => {}
             }
         }
     }
@@ -151,6 +124,113 @@ fn parse_in_chunks(
     }
 }
 
+/// What one piece of a Markdown body holds for us.
+struct PieceRead {
+    headings: Vec<Heading>,
+    /// Byte ranges of code and HTML, in the note's text.
+    code: Vec<(usize, usize)>,
+    /// The piece's last block ends inside it: a cut at its end reads as the whole note would.
+    ends_cleanly: bool,
+}
+
+/// Parses one piece (`offset` is its start in the note's text): headings, code and HTML ranges,
+/// and whether its last top-level block is closed (see [`PieceRead::ends_cleanly`]).
+fn read_piece(piece: &str, offset: usize, lines: &Lines) -> PieceRead {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut headings = Vec::new();
+    let mut code = Vec::new();
+    let mut current: Option<(usize, u8, String)> = None;
+    let mut depth = 0usize;
+    // The last top-level block: fenced code or HTML (which may run on past a cut), and its range.
+    let mut last: Option<(bool, std::ops::Range<usize>)> = None;
+    for (event, range) in Parser::new_ext(piece, options).into_offset_iter() {
+        let (start, end) = (range.start + offset, range.end + offset);
+        match &event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    let open_ended = matches!(
+                        tag,
+                        Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(_)) | Tag::HtmlBlock
+                    );
+                    last = Some((open_ended, range.clone()));
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ if depth == 0 => last = Some((false, range.clone())),
+            _ => {}
+        }
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                current = Some((start, heading_level(level), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((at, level, title)) = current.take() {
+                    let title = clean_heading(&title);
+                    if !title.is_empty() {
+                        headings.push(Heading {
+                            line: lines.line_of(at),
+                            level,
+                            title,
+                        });
+                    }
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => code.push((start, end)),
+            Event::Code(ref t) => {
+                code.push((start, end));
+                if let Some((_, _, title)) = current.as_mut() {
+                    title.push_str(t);
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) => code.push((start, end)),
+            Event::Text(ref t) => {
+                if let Some((_, _, title)) = current.as_mut() {
+                    title.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, _, title)) = current.as_mut() {
+                    title.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    let ends_cleanly = match last {
+        Some((true, range)) if range.end >= piece.trim_end().len() => {
+            closes_its_fence(piece.get(range).unwrap_or(""))
+        }
+        _ => true,
+    };
+    PieceRead {
+        headings,
+        code,
+        ends_cleanly,
+    }
+}
+
+/// `true` when `block` (a fenced code block's text, or an HTML block's) ends with a fence that
+/// closes its opening one. An HTML block that reaches the end of its piece is never closed: it
+/// may go on past the cut.
+fn closes_its_fence(block: &str) -> bool {
+    let mut lines = block.lines();
+    let Some(open) = lines.next().map(str::trim_start) else {
+        return false;
+    };
+    let Some(mark) = open.bytes().next().filter(|b| matches!(b, b'`' | b'~')) else {
+        return false;
+    };
+    let run = open.bytes().take_while(|&b| b == mark).count();
+    let Some(close) = lines.rfind(|l| !l.trim().is_empty()).map(str::trim) else {
+        return false;
+    };
+    close.len() >= run && close.bytes().all(|b| b == mark)
+}
+
 /// Cuts `body` into `(start, end)` pieces of at least `target` bytes, each (but the first)
 /// starting outside fenced code and HTML comments at an ATX heading at the left margin, or at a
 /// line that starts with a letter after a blank line: places where CommonMark starts a new
@@ -163,55 +243,134 @@ fn chunks(body: &str, target: usize, hard: usize) -> Vec<(usize, usize)> {
     }
     let mut out = Vec::new();
     let mut start = 0;
-    let mut fence: Option<(u8, usize)> = None;
-    let mut in_comment = false;
+    // The block the scan is in; a cut is made only at the top level.
+    let mut block = Block::Top;
     let mut prev_blank = false;
     let mut pos = 0;
     while pos < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |e| pos + e + 1);
         let line = &bytes[pos..end];
+        let blank = line.iter().all(u8::is_ascii_whitespace);
+        let has = |mark: &[u8]| {
+            line.windows(mark.len())
+                .any(|w| w.eq_ignore_ascii_case(mark))
+        };
+        // An HTML block of the ends-at-a-blank-line kind is over at this line.
+        if block == Block::Html && blank {
+            block = Block::Top;
+        }
         let is_atx = line.first() == Some(&b'#') && {
             let hashes = line.iter().take_while(|&&b| b == b'#').count();
             hashes <= 6 && matches!(line.get(hashes), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
         };
         let starts_paragraph = prev_blank && line.first().is_some_and(u8::is_ascii_alphabetic);
         let len = pos - start;
-        if fence.is_none()
-            && !in_comment
+        if block == Block::Top
             && len > 0
             && (((is_atx || starts_paragraph) && len >= target) || len >= hard)
         {
             out.push((start, pos));
             start = pos;
         }
-        prev_blank = line.iter().all(u8::is_ascii_whitespace);
+        prev_blank = blank;
         let lead = line.iter().take_while(|&&b| b == b' ').count();
-        if lead <= 3 {
-            let rest = &line[lead..];
-            let mark = rest.first().copied().filter(|b| matches!(b, b'`' | b'~'));
-            let run = mark.map_or(0, |m| rest.iter().take_while(|&&b| b == m).count());
-            match (fence, mark) {
-                (Some((m, n)), Some(c))
-                    if c == m && run >= n && rest[run..].iter().all(u8::is_ascii_whitespace) =>
-                {
-                    fence = None;
+        let rest = line.get(lead..).unwrap_or(&[]);
+        let fence_run = |m: u8| rest.iter().take_while(|&&b| b == m).count();
+        block = match block {
+            Block::Fence(m, n) => {
+                let run = fence_run(m);
+                let closes = lead <= 3
+                    && run >= n
+                    && rest
+                        .get(run..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .all(u8::is_ascii_whitespace);
+                if closes { Block::Top } else { block }
+            }
+            Block::Comment => {
+                if has(b"-->") {
+                    Block::Top
+                } else {
+                    block
                 }
-                (None, Some(c)) if run >= 3 => fence = Some((c, run)),
-                _ => {}
             }
-        }
-        if fence.is_none() {
-            if let Some(open) = memchr::memmem::find(line, b"<!--") {
-                in_comment = memchr::memmem::find(&line[open..], b"-->").is_none();
-            } else if in_comment && memchr::memmem::find(line, b"-->").is_some() {
-                in_comment = false;
+            Block::Raw(close) => {
+                if has(close) {
+                    Block::Top
+                } else {
+                    block
+                }
             }
-        }
+            Block::Html => Block::Html,
+            Block::Top => {
+                let mark = rest.first().copied().filter(|b| matches!(b, b'`' | b'~'));
+                let raw = RAW_HTML.iter().find(|(open, _)| {
+                    let tag = open.last().is_some_and(u8::is_ascii_alphabetic);
+                    rest.get(..open.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(open))
+                        && (!tag
+                            || matches!(
+                                rest.get(open.len()),
+                                None | Some(b' ' | b'\t' | b'>' | b'\r' | b'\n')
+                            ))
+                });
+                let html = rest.first() == Some(&b'<')
+                    && rest.get(1).is_some_and(|&b| {
+                        b.is_ascii_alphabetic() || matches!(b, b'/' | b'?' | b'!')
+                    });
+                match (lead <= 3, mark) {
+                    (true, Some(m)) if fence_run(m) >= 3 => Block::Fence(m, fence_run(m)),
+                    _ => {
+                        if let Some(open) = memchr::memmem::find(line, b"<!--") {
+                            // A comment anywhere on the line (also inline): no cut until it ends.
+                            let closed = memchr::memmem::find(&line[open..], b"-->").is_some();
+                            if closed { Block::Top } else { Block::Comment }
+                        } else if let (true, Some(&(_, close))) = (lead <= 3, raw) {
+                            if has(close) {
+                                Block::Top
+                            } else {
+                                Block::Raw(close)
+                            }
+                        } else if lead <= 3 && html {
+                            Block::Html
+                        } else {
+                            Block::Top
+                        }
+                    }
+                }
+            }
+        };
         pos = end;
     }
     out.push((start, bytes.len()));
     out
 }
+
+/// Where [`chunks`] is while it scans: only at the top level may a piece start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Block {
+    Top,
+    /// A fenced code block: its mark and the length of its opening run.
+    Fence(u8, usize),
+    /// An HTML comment not closed yet.
+    Comment,
+    /// `<pre>`, `<script>`, `<style>`, `<textarea>`, `<?`, `<![CDATA[`: until the closing mark.
+    Raw(&'static [u8]),
+    /// Any other HTML block: until a blank line.
+    Html,
+}
+
+/// HTML blocks that CommonMark ends only at their closing mark, blank lines included (comments
+/// are followed on their own).
+const RAW_HTML: [(&[u8], &[u8]); 6] = [
+    (b"<pre", b"</pre>"),
+    (b"<script", b"</script>"),
+    (b"<style", b"</style>"),
+    (b"<textarea", b"</textarea>"),
+    (b"<?", b"?>"),
+    (b"<![CDATA[", b"]]>"),
+];
 
 fn heading_level(level: HeadingLevel) -> u8 {
     match level {
@@ -633,7 +792,7 @@ mod tests {
 
     #[test]
     fn chunked_parse_equals_whole_parse() {
-        let doc = "---\ntitle: T\n---\n# One\ntext [[A]] #x\n\n```md\n# fenced heading\n[[no]]\n```\n\n## Two\n- item\n<!--\n# commented\n-->\n\nSet\n===\n\n~~~~\n# tilde fence\n~~~\n~~~~\n# Three\n\n    # indented code\n#tag [[B|b]]\n";
+        let doc = "---\ntitle: T\n---\n# One\ntext [[A]] #x\n\n```md\n# fenced heading\n[[no]]\n```\n\n## Two\n- item\n<!--\n# commented\n-->\n\nSet\n===\n\n<PRE class=x>\n\nraw [[no2]] #no\n\n# not a heading\n</pre>\n\n~~~~\n# tilde fence\n~~~\n~~~~\n# Three\n\n    # indented code\n#tag [[B|b]]\n";
         let mut w1 = Vec::new();
         let whole = parse_in_chunks("d.md", doc, &mut w1, usize::MAX, usize::MAX);
         for target in [0, 1, 10, 40] {
@@ -700,6 +859,56 @@ mod tests {
         // Not before the indented continuation, but before the new paragraph.
         assert_eq!(cuts, [0, next]);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// Wherever the pieces are cut, the note reads the same as in one piece.
+        #[test]
+        fn any_cut_reads_like_the_whole(
+            picks in proptest::collection::vec(0usize..LINES.len(), 0..40),
+            target in 0usize..60,
+        ) {
+            let doc: String = picks.iter().map(|&i| LINES[i]).collect();
+            let mut w = Vec::new();
+            let whole = parse_in_chunks("d.md", &doc, &mut w, usize::MAX, usize::MAX);
+            let split = parse_in_chunks("d.md", &doc, &mut w, target, usize::MAX);
+            proptest::prop_assert_eq!(&split.sections, &whole.sections, "{:?}", doc);
+            proptest::prop_assert_eq!(&split.links, &whole.links, "{:?}", doc);
+            proptest::prop_assert_eq!(&split.tags, &whole.tags, "{:?}", doc);
+        }
+    }
+
+    /// Lines the cutting property test builds notes from: every block kind a cut must respect.
+    const LINES: &[&str] = &[
+        "# Head [[h]]\n",
+        "## Sub\n",
+        "text [[a]] #t\n",
+        "\n",
+        "Word [[w]] #w\n",
+        "- item [[i]]\n",
+        "  - sub #s\n",
+        "    code [[c]]\n",
+        "```\n",
+        "~~~\n",
+        "<!--\n",
+        "-->\n",
+        "<pre>\n",
+        "</pre>\n",
+        "> quote [[q]]\n",
+        "Set\n",
+        "===\n",
+        "---\n",
+        "a | b\n",
+        "--|--\n",
+        "1. one\n",
+        "<div>\n",
+        "</div>\n",
+        "Term\n",
+        ": def\n",
+        "<?x\n",
+        "?>\n",
+        "<br/>\n",
+    ];
 
     #[test]
     fn heading_with_link_and_code() {
