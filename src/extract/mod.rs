@@ -350,8 +350,8 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             }
             units.extend(found.iter().map(|m| Unit {
                 entry: m.entry,
-                start: m.start - base,
-                end: m.end - base,
+                start: ix32(m.start - base),
+                end: ix32(m.end - base),
             }));
         });
     units.shrink_to_fit();
@@ -454,8 +454,12 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
                 *count += 1;
             }
             if let (Some(sf), Some(&key)) = (section.as_deref_mut(), ex.keys.get(u.entry)) {
-                sf.mentions
-                    .push(Mention::of_key(key, line, base + u.start, base + u.end));
+                sf.mentions.push(Mention::of_key(
+                    key,
+                    line,
+                    base + u.start as usize,
+                    base + u.end as usize,
+                ));
             }
         }
     }
@@ -544,7 +548,9 @@ fn title_subject(heading: &str, units: &[Unit], ex: &Extractor<'_>) -> Option<us
     if first.entry == last.entry {
         return Some(first.entry);
     }
-    let between = heading.get(first.end..last.start).unwrap_or("");
+    let between = heading
+        .get(first.end as usize..last.start as usize)
+        .unwrap_or("");
     if !ex.cues.find(between).is_empty() {
         return Some(first.entry);
     }

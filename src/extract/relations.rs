@@ -25,8 +25,9 @@ use super::markers::strip_bullet;
 pub struct Unit {
     /// Catalog entry index.
     pub entry: usize,
-    pub start: usize,
-    pub end: usize,
+    /// Byte range in the line (u32: a note holds one unit per mention while it is read).
+    pub start: u32,
+    pub end: u32,
 }
 
 /// What relation extraction needs to know about one line.
@@ -153,8 +154,8 @@ pub fn relations<'a>(
         let starting_in = |units: &[Unit], from: usize, to: usize| -> (usize, usize) {
             if sorted {
                 (
-                    units.partition_point(|u| u.start < from),
-                    units.partition_point(|u| u.start < to),
+                    units.partition_point(|u| (u.start as usize) < from),
+                    units.partition_point(|u| (u.start as usize) < to),
                 )
             } else {
                 (0, units.len())
@@ -162,7 +163,8 @@ pub fn relations<'a>(
         };
         for (clause_start, clause_end) in clauses(facts.text) {
             let (a, b) = starting_in(&units, clause_start, clause_end);
-            let in_clause = |u: &Unit| u.start >= clause_start && u.end <= clause_end;
+            let in_clause =
+                |u: &Unit| u.start as usize >= clause_start && u.end as usize <= clause_end;
             let slice = units.get(a..b).unwrap_or(&[]);
             // Borrowed when the range is exact (a clause of a megabyte line is not copied).
             let clause_units: Cow<'_, [Unit]> = if slice.iter().all(in_clause) {
@@ -201,7 +203,7 @@ pub fn relations<'a>(
                     .unwrap_or(&[])
                     .iter()
                     .rev()
-                    .find(|u| u.end <= cue.start)
+                    .find(|u| u.end as usize <= cue.start)
                     .copied();
                 let (ra, rb) = starting_in(&clause_units, cue.end, next_cue);
                 let right: Vec<Unit> = clause_units
@@ -209,10 +211,11 @@ pub fn relations<'a>(
                     .unwrap_or(&[])
                     .iter()
                     .copied()
-                    .filter(|u| u.start >= cue.end && u.start < next_cue)
+                    .filter(|u| u.start as usize >= cue.end && (u.start as usize) < next_cue)
                     .collect();
                 if cue.cue.phrase == "over"
-                    && left.is_none_or(|l| words_between(facts.text, l.end, cue.start) != 0)
+                    && left
+                        .is_none_or(|l| words_between(facts.text, l.end as usize, cue.start) != 0)
                 {
                     continue;
                 }
@@ -272,8 +275,8 @@ pub fn relations<'a>(
                                 && kinds.get(ua.entry) == kinds.get(ub.entry)
                                 && is_or_between(
                                     facts.text,
-                                    ua.end,
-                                    ub.start,
+                                    ua.end as usize,
+                                    ub.start as usize,
                                     clause_units.len(),
                                 ) =>
                         {
@@ -299,7 +302,12 @@ pub fn relations<'a>(
                         clause_units.iter().find(|u| u.entry == *a),
                         clause_units.iter().rev().find(|u| u.entry == *b),
                     )
-                    && close_without_comma(facts.text, clause_start, ua.end, ub.start)
+                    && close_without_comma(
+                        facts.text,
+                        clause_start,
+                        ua.end as usize,
+                        ub.start as usize,
+                    )
                 {
                     out.push(Found {
                         source: entry32(*a),
@@ -478,7 +486,12 @@ fn compound_units<'a>(
     out: &mut Vec<Found>,
     repeats: &mut Repeats,
 ) -> Cow<'a, [Unit]> {
-    let gap = |a: &Unit, b: &Unit| facts.text.get(a.end..b.start).unwrap_or("x");
+    let gap = |a: &Unit, b: &Unit| {
+        facts
+            .text
+            .get(a.end as usize..b.start as usize)
+            .unwrap_or("x")
+    };
     let is_part = |modifier: usize, head: usize| {
         kinds.get(head) == Some(&EntryKind::Concept)
             && matches!(
@@ -520,7 +533,10 @@ fn compound_units<'a>(
     for &u in facts.units {
         repeats.drop_if_many(out);
         if let Some(prev) = units.last_mut() {
-            let gap = facts.text.get(prev.end..u.start).unwrap_or("x");
+            let gap = facts
+                .text
+                .get(prev.end as usize..u.start as usize)
+                .unwrap_or("x");
             if prev.entry == u.entry && is_compound_gap(gap, true) {
                 prev.end = u.end;
                 continue;
@@ -687,11 +703,11 @@ fn item_head(text: &str, units: &[Unit]) -> Option<usize> {
     let first = units.first()?;
     let trimmed_start = text.len() - text.trim_start().len();
     let body_start = text.len() - strip_bullet(text).len();
-    let lead = text.get(trimmed_start.min(body_start)..first.start)?;
+    let lead = text.get(trimmed_start.min(body_start)..first.start as usize)?;
     if !strip_bullet(lead).trim().is_empty() {
         return None;
     }
-    let rest = text.get(first.end..)?.trim();
+    let rest = text.get(first.end as usize..)?.trim();
     let ok = rest.is_empty()
         || rest.starts_with(':')
         || rest.starts_with("- ")
@@ -712,8 +728,8 @@ fn is_comparison_intro(trimmed: &str) -> bool {
 
 /// A line that is just a term: `- Rolling :`, `Immutable`, `CodeDeploy -`.
 fn is_term_line(text: &str, unit: &Unit) -> bool {
-    let lead = text.get(..unit.start).unwrap_or("x");
-    let rest = text.get(unit.end..).unwrap_or("x").trim();
+    let lead = text.get(..unit.start as usize).unwrap_or("x");
+    let rest = text.get(unit.end as usize..).unwrap_or("x").trim();
     strip_bullet(lead).trim().is_empty() && matches!(rest, "" | ":" | "-" | ":-" | "=" | "--")
 }
 
