@@ -420,6 +420,48 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             ..SectionFacts::default()
         });
     }
+    // Markers and relation input, line by line (streamed: no table of every line's facts).
+    let sections = &mut facts.sections;
+    let lines = (0..line_count).map(|li| {
+        let t = line_text(li);
+        let line = u32::try_from(li + 1).unwrap_or(u32::MAX);
+        let line_units = units_of(li);
+        let section = section_at(&section_of_line, li);
+        let subject = section.and_then(|si| subjects.get(si).copied().flatten());
+        if let Some(kind) = markers::classify(t)
+            && let Some(si) = section
+            && let Some(sf) = sections.get_mut(si)
+        {
+            let mut entities: Vec<String> = line_units
+                .iter()
+                .filter_map(|u| ex.catalog.entries.get(u.entry).map(|e| e.id.clone()))
+                .collect();
+            if entities.is_empty()
+                && let Some(e) = subject.and_then(|s| ex.catalog.entries.get(s))
+            {
+                entities.push(e.id.clone());
+            }
+            entities.sort();
+            entities.dedup();
+            sf.markers.push(Marker {
+                kind,
+                line,
+                text: t.trim().to_owned(),
+                entities,
+            });
+        }
+        LineFacts {
+            text: t,
+            line,
+            units: line_units,
+            subject,
+            heading: heading_line.get(li).copied().unwrap_or(false),
+        }
+    });
+    let mut found = relations::relations(lines, &ex.kinds, &ex.cues);
+    dedup_found(&mut found);
+    facts.found = found;
+    // After the relations: their buffers are gone before the mentions are made.
     // Mentions and counts. Each section's list is allocated at its final size (there are
     // many sections and mentions in a big collection).
     let mut per_section = vec![0usize; facts.sections.len()];
@@ -469,48 +511,6 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         .filter(|(_, (count, _))| *count > 0)
         .map(|(entry, &(count, first))| (entry, count, first))
         .collect();
-    // Markers and relation input, line by line (streamed: no table of every line's facts).
-    let sections = &mut facts.sections;
-    let lines = (0..line_count).map(|li| {
-        let t = line_text(li);
-        let line = u32::try_from(li + 1).unwrap_or(u32::MAX);
-        let line_units = units_of(li);
-        let section = section_at(&section_of_line, li);
-        let subject = section.and_then(|si| subjects.get(si).copied().flatten());
-        if let Some(kind) = markers::classify(t)
-            && let Some(si) = section
-            && let Some(sf) = sections.get_mut(si)
-        {
-            let mut entities: Vec<String> = line_units
-                .iter()
-                .filter_map(|u| ex.catalog.entries.get(u.entry).map(|e| e.id.clone()))
-                .collect();
-            if entities.is_empty()
-                && let Some(e) = subject.and_then(|s| ex.catalog.entries.get(s))
-            {
-                entities.push(e.id.clone());
-            }
-            entities.sort();
-            entities.dedup();
-            sf.markers.push(Marker {
-                kind,
-                line,
-                text: t.trim().to_owned(),
-                entities,
-            });
-        }
-        LineFacts {
-            text: t,
-            line,
-            units: line_units,
-            subject,
-            heading: heading_line.get(li).copied().unwrap_or(false),
-        }
-    });
-    let mut found = relations::relations(lines, &ex.kinds, &ex.cues);
-    drop(units);
-    dedup_found(&mut found);
-    facts.found = found;
     facts
 }
 
