@@ -124,13 +124,13 @@ fn fixture(with_beanstalk: bool) -> Compiled {
         SectionFacts {
             note: 0,
             section: 0,
-            mentions: vec![mention("codedeploy", 1)],
+            mentions: vec![mention("codedeploy", 1)].into(),
             markers: vec![marker(MarkerKind::Uncertain, 3)],
         },
         SectionFacts {
             note: 0,
             section: 1,
-            mentions: beanstalk_mentions,
+            mentions: beanstalk_mentions.into(),
             markers: vec![
                 marker(MarkerKind::Uncertain, 6),
                 Marker {
@@ -143,7 +143,7 @@ fn fixture(with_beanstalk: bool) -> Compiled {
         SectionFacts {
             note: 0,
             section: 2,
-            mentions: vec![],
+            mentions: Default::default(),
             markers: vec![marker(MarkerKind::Uncertain, 9)],
         },
     ];

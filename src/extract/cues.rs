@@ -251,13 +251,15 @@ impl CueMatcher {
 
     /// Cues in `text`, in order.
     pub fn find(&self, text: &str) -> Vec<CueMatch> {
+        self.find_iter(text).collect()
+    }
+
+    /// Cues in `text`, in order, one at a time (a clause of a megabyte line holds millions).
+    pub fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = CueMatch> + 't {
         let bytes = text.as_bytes();
         let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        let mut out = Vec::new();
-        for m in self.automaton.find_iter(text) {
-            let Some(cue) = CUES.get(m.pattern().as_usize()) else {
-                continue;
-            };
+        self.automaton.find_iter(text).filter_map(move |m| {
+            let cue = CUES.get(m.pattern().as_usize())?;
             let first_is_word = cue.phrase.bytes().next().is_some_and(word);
             let left_ok = !first_is_word
                 || m.start() == 0
@@ -276,14 +278,11 @@ impl CueMatcher {
                 }
             }
             let right_ok = stem || !last_is_word || bytes.get(end).is_none_or(|&b| !word(b));
-            if left_ok && right_ok {
-                out.push(CueMatch {
-                    cue,
-                    start: m.start(),
-                    end,
-                });
-            }
-        }
-        out
+            (left_ok && right_ok).then_some(CueMatch {
+                cue,
+                start: m.start(),
+                end,
+            })
+        })
     }
 }

@@ -136,8 +136,80 @@ pub struct SectionFacts {
     pub note: usize,
     /// Index into that note's `sections`.
     pub section: usize,
-    pub mentions: Vec<Mention>,
+    pub mentions: Mentions,
     pub markers: Vec<Marker>,
+}
+
+/// The mentions of one section, in line order: a range of one list shared by every section of
+/// the note (one allocation per note, not one per section; the list is the note's line-relative
+/// units turned into mentions in place). Reads as a `[Mention]`.
+#[derive(Clone, Default)]
+pub struct Mentions {
+    all: Option<Arc<Vec<Mention>>>,
+    start: u32,
+    end: u32,
+}
+
+impl Mentions {
+    /// `all[start..end]` (empty when out of range).
+    fn range(all: &Arc<Vec<Mention>>, start: usize, end: usize) -> Self {
+        let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        Self {
+            all: Some(Arc::clone(all)),
+            start: at(start),
+            end: at(end),
+        }
+    }
+}
+
+impl std::ops::Deref for Mentions {
+    type Target = [Mention];
+
+    fn deref(&self) -> &[Mention] {
+        self.all
+            .as_deref()
+            .and_then(|all| all.get(self.start as usize..self.end as usize))
+            .unwrap_or(&[])
+    }
+}
+
+impl From<Vec<Mention>> for Mentions {
+    fn from(list: Vec<Mention>) -> Self {
+        let len = list.len();
+        Self::range(&Arc::new(list), 0, len)
+    }
+}
+
+impl FromIterator<Mention> for Mentions {
+    fn from_iter<I: IntoIterator<Item = Mention>>(iter: I) -> Self {
+        Vec::from_iter(iter).into()
+    }
+}
+
+impl PartialEq for Mentions {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Mentions {}
+
+impl std::fmt::Debug for Mentions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Mentions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Mentions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<Mention>::deserialize(deserializer).map(Self::from)
+    }
 }
 
 impl SectionFacts {
@@ -349,9 +421,10 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
                 r.1 = ix32(units.len() + found.len());
             }
             units.extend(found.iter().map(|m| Unit {
-                entry: m.entry,
+                entry: ix32(m.entry),
                 start: ix32(m.start - base),
                 end: ix32(m.end - base),
+                line: ix32(li),
             }));
         });
     units.shrink_to_fit();
@@ -434,7 +507,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         {
             let mut entities: Vec<String> = line_units
                 .iter()
-                .filter_map(|u| ex.catalog.entries.get(u.entry).map(|e| e.id.clone()))
+                .filter_map(|u| ex.catalog.entries.get(u.ix()).map(|e| e.id.clone()))
                 .collect();
             if entities.is_empty()
                 && let Some(e) = subject.and_then(|s| ex.catalog.entries.get(s))
@@ -462,49 +535,38 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     dedup_found(&mut found);
     facts.found = found;
     // After the relations: their buffers are gone before the mentions are made.
-    // Mentions and counts. Each section's list is allocated at its final size (there are
-    // many sections and mentions in a big collection).
-    let mut per_section = vec![0usize; facts.sections.len()];
-    for li in 0..line_count {
-        let n = units_of(li).len();
-        if n > 0
-            && let Some(c) = section_at(&section_of_line, li).and_then(|si| per_section.get_mut(si))
-        {
-            *c += n;
-        }
-    }
-    for (sf, &n) in facts.sections.iter_mut().zip(&per_section) {
-        sf.mentions.reserve_exact(n);
-    }
-    drop(per_section);
     // (mentions, first line) per catalog entry.
     let mut by_entry: Vec<(u32, u32)> = vec![(0, 0); ex.catalog.entries.len()];
-    for li in 0..line_count {
-        let line_units = units_of(li);
-        if line_units.is_empty() {
-            continue;
-        }
-        let line = ix32(li + 1);
-        let base = start_of(li).unwrap_or(0);
-        let mut section =
-            section_at(&section_of_line, li).and_then(|si| facts.sections.get_mut(si));
-        for u in line_units {
-            if let Some((count, first)) = by_entry.get_mut(u.entry) {
-                if *count == 0 {
-                    *first = line;
-                }
-                *count += 1;
+    for u in &units {
+        if let Some((count, first)) = by_entry.get_mut(u.ix()) {
+            if *count == 0 {
+                *first = u.line + 1;
             }
-            if let (Some(sf), Some(&key)) = (section.as_deref_mut(), ex.keys.get(u.entry)) {
-                sf.mentions.push(Mention::of_key(
-                    key,
-                    line,
-                    base + u.start as usize,
-                    base + u.end as usize,
-                ));
-            }
+            *count += 1;
         }
     }
+    // The units become the note's mentions in place (same size and alignment: no second list of
+    // a mention-dense note), lines outside every section dropped.
+    drop(unit_range);
+    let mentions: Vec<Mention> = units
+        .into_iter()
+        .filter_map(|u| {
+            section_at(&section_of_line, u.line as usize)?;
+            let key = *ex.keys.get(u.ix())?;
+            let base = start_of(u.line as usize)?;
+            Some(Mention::of_key(
+                key,
+                u.line + 1,
+                base + u.start as usize,
+                base + u.end as usize,
+            ))
+        })
+        .collect();
+    share_by_section(
+        mentions,
+        |m| section_at(&section_of_line, m.line.saturating_sub(1) as usize),
+        &mut facts.sections,
+    );
     facts.entries = by_entry
         .iter()
         .enumerate()
@@ -512,6 +574,39 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         .map(|(entry, &(count, first))| (entry, count, first))
         .collect();
     facts
+}
+
+/// Gives each section its range of the note's mentions (in line order; `section_of` is the
+/// section index of a mention's line, `None` for none). The list is grouped by section first:
+/// it already is when each section's own lines are contiguous (the usual case); a parent's
+/// lines after a child's are moved to the parent's group, keeping line order (stable sort).
+fn share_by_section(
+    mut mentions: Vec<Mention>,
+    section_of: impl Fn(&Mention) -> Option<usize>,
+    sections: &mut [SectionFacts],
+) {
+    let key = |m: &Mention| section_of(m).unwrap_or(usize::MAX);
+    if mentions.windows(2).any(|w| key(&w[0]) > key(&w[1])) {
+        mentions.sort_by_key(key);
+    }
+    if mentions.capacity() - mentions.len() > mentions.len() / 8 {
+        mentions.shrink_to_fit();
+    }
+    let all = Arc::new(mentions);
+    let mut i = 0;
+    while let Some(first) = all.get(i) {
+        let si = key(first);
+        let n = all
+            .get(i..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|m| key(m) == si)
+            .count();
+        if let Some(sf) = sections.get_mut(si) {
+            sf.mentions = Mentions::range(&all, i, i + n);
+        }
+        i += n;
+    }
 }
 
 /// Keeps the first of each (source, target, kind, line), in the order found. Sorts 4-byte
@@ -546,15 +641,15 @@ fn title_subject(heading: &str, units: &[Unit], ex: &Extractor<'_>) -> Option<us
     let first = units.first()?;
     let last = units.last()?;
     if first.entry == last.entry {
-        return Some(first.entry);
+        return Some(first.ix());
     }
     let between = heading
         .get(first.end as usize..last.start as usize)
         .unwrap_or("");
     if !ex.cues.find(between).is_empty() {
-        return Some(first.entry);
+        return Some(first.ix());
     }
-    Some(last.entry)
+    Some(last.ix())
 }
 
 fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> KnowledgeGraph {
@@ -811,6 +906,74 @@ mod tests {
         };
         let ex = Extractor::new(&catalog).unwrap();
         extract_with(&loaded, &ex)
+    }
+
+    /// Every section holds the mentions of the lines it is the innermost section of, in line
+    /// order, all of them from one list shared by the note.
+    fn check_section_mentions(format: NoteFormat, text: &str) -> usize {
+        let ex = Extractor::builtin().unwrap();
+        let mut warnings = Vec::new();
+        let note = parse_note("n", format, text.to_owned(), &mut warnings);
+        let facts = ex.note_facts(0, &note);
+        let innermost = |line: u32| {
+            note.sections
+                .iter()
+                .rposition(|s| s.line_start <= line && line <= s.line_end)
+        };
+        let starts = line_starts(text);
+        let line_of = |byte: usize| starts.partition_point(|&s| s as usize <= byte) as u32;
+        let mut expected: Vec<Vec<(String, u32, usize)>> = vec![Vec::new(); note.sections.len()];
+        for (id, start, _) in ex.mentions_in(text) {
+            let line = line_of(start);
+            if let Some(si) = innermost(line) {
+                expected[si].push((id, line, start));
+            }
+        }
+        let mut shared = None;
+        for (sf, want) in facts.sections.iter().zip(&expected) {
+            let got: Vec<(String, u32, usize)> = sf
+                .mentions
+                .iter()
+                .map(|m| (m.entity_id().to_owned(), m.line, m.byte_start()))
+                .collect();
+            assert_eq!(&got, want, "section {}", note.sections[sf.section].id);
+            if let Some(all) = &sf.mentions.all {
+                assert!(Arc::ptr_eq(
+                    shared.get_or_insert_with(|| Arc::clone(all)),
+                    all
+                ));
+            }
+        }
+        expected.iter().map(Vec::len).sum()
+    }
+
+    #[test]
+    fn a_parents_lines_after_its_child_join_the_parents_mentions_in_line_order() {
+        // Lines 1-2 in section 0, 3 in its child 1, 4 in section 0 again, 5 in none.
+        let section = [Some(0), Some(0), Some(1), Some(0), None];
+        let mentions: Vec<Mention> = [1, 2, 3, 4, 5, 3]
+            .iter()
+            .map(|&line| Mention::new("lambda", line, line as usize * 10, line as usize * 10 + 6))
+            .collect();
+        let mut sections = vec![SectionFacts::default(), SectionFacts::default()];
+        share_by_section(mentions, |m| section[m.line as usize - 1], &mut sections);
+        let lines = |sf: &SectionFacts| sf.mentions.iter().map(|m| m.line).collect::<Vec<_>>();
+        assert_eq!(lines(&sections[0]), [1, 2, 4]);
+        assert_eq!(lines(&sections[1]), [3, 3]);
+    }
+
+    #[test]
+    fn each_section_gets_its_own_lines_mentions_from_one_shared_list() {
+        let outline = "Lambda and S3 -\n - SQS queue feeds Lambda\n\tDynamoDB streams :\n\t - Kinesis too\n - back in the parent: IAM role\nCodeDeploy -\n - EC2 and ECS\n";
+        assert!(check_section_mentions(NoteFormat::Plain, outline) >= 8);
+        let md = "intro names S3\n# Lambda\nSQS and SNS\n## Layers\nEC2\n### Deep\nECS and EKS\n# IAM\nroles and KMS\n";
+        assert!(check_section_mentions(NoteFormat::Markdown, md) >= 8);
+        let notes = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/notes/devops-pro-outline.txt"
+        );
+        let text = std::fs::read_to_string(notes).unwrap();
+        assert!(check_section_mentions(NoteFormat::Plain, &text) > 100);
     }
 
     #[test]

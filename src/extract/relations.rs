@@ -24,10 +24,20 @@ use super::markers::strip_bullet;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unit {
     /// Catalog entry index.
-    pub entry: usize,
+    pub entry: u32,
     /// Byte range in the line (u32: a note holds one unit per mention while it is read).
     pub start: u32,
     pub end: u32,
+    /// 0-based line in the note: a unit has the size and alignment of a [`super::Mention`], so
+    /// the note's units become its mentions in place.
+    pub line: u32,
+}
+
+impl Unit {
+    /// The catalog entry index as an index.
+    pub fn ix(&self) -> usize {
+        self.entry as usize
+    }
 }
 
 /// What relation extraction needs to know about one line.
@@ -175,27 +185,28 @@ pub fn relations<'a>(
             let Some(clause) = facts.text.get(clause_start..clause_end) else {
                 continue;
             };
-            let found_cues: Vec<CueMatch> = if clause_units.is_empty() && implied.is_none() {
-                Vec::new()
-            } else {
-                cues.find(clause)
-                    .into_iter()
-                    .map(|c| CueMatch {
-                        start: c.start + clause_start,
-                        end: c.end + clause_start,
-                        ..c
-                    })
-                    .collect()
-            };
+            // Streamed: a clause of a megabyte line holds millions of cues.
+            let wanted = !clause_units.is_empty() || implied.is_some();
+            let mut found_cues = wanted
+                .then(|| cues.find_iter(clause))
+                .into_iter()
+                .flatten()
+                .map(|c| CueMatch {
+                    start: c.start + clause_start,
+                    end: c.end + clause_start,
+                    ..c
+                })
+                .peekable();
             // Whether a cue yielded a relation (counted per cue: repeats are dropped on the way).
             let mut clause_pushed = false;
             let mut at = out.len();
-            for (i, cue) in found_cues.iter().enumerate() {
+            while let Some(cue) = found_cues.next() {
+                let cue = &cue;
                 clause_pushed |= out.len() > at;
                 repeats.drop_if_many(&mut out);
                 at = out.len();
                 let next_cue = found_cues
-                    .get(i + 1)
+                    .peek()
                     .map_or(clause_end, |c| c.start.max(cue.end));
                 let (_, before_cue) = starting_in(&clause_units, 0, cue.start + 1);
                 let left = clause_units
@@ -219,7 +230,7 @@ pub fn relations<'a>(
                 {
                     continue;
                 }
-                let left_entry = left.map(|u| u.entry).or(implied);
+                let left_entry = left.map(|u| u.ix()).or(implied);
                 if right.is_empty() {
                     let rest = facts.text.get(cue.end..).unwrap_or("");
                     if let (Some(l), Some(subject)) = (left_entry, facts.subject)
@@ -248,7 +259,7 @@ pub fn relations<'a>(
                 {
                     // `4 services that come under Kinesis are :` — the items are the sources.
                     open = Some(ListContext {
-                        anchor: anchor.entry,
+                        anchor: anchor.ix(),
                         kind: Some(cue.cue.kind),
                         items_first: cue.cue.direction == Direction::Forward,
                         indent,
@@ -259,7 +270,7 @@ pub fn relations<'a>(
                 }
                 let Some(l) = left_entry else { continue };
                 for r in right {
-                    push(&mut out, cue, l, r.entry, facts.line, 1.0);
+                    push(&mut out, cue, l, r.ix(), facts.line, 1.0);
                 }
             }
             clause_pushed |= out.len() > at;
@@ -271,8 +282,8 @@ pub fn relations<'a>(
                     .windows(2)
                     .filter_map(|w| match w {
                         [ua, ub]
-                            if ua.entry != ub.entry
-                                && kinds.get(ua.entry) == kinds.get(ub.entry)
+                            if ua.ix() != ub.ix()
+                                && kinds.get(ua.ix()) == kinds.get(ub.ix())
                                 && is_or_between(
                                     facts.text,
                                     ua.end as usize,
@@ -280,7 +291,7 @@ pub fn relations<'a>(
                                     clause_units.len(),
                                 ) =>
                         {
-                            Some((ua.entry, ub.entry))
+                            Some((ua.ix(), ub.ix()))
                         }
                         _ => None,
                     })
@@ -299,8 +310,8 @@ pub fn relations<'a>(
                     && clause_end - clause_start <= SHORT_SENTENCE
                     && !facts.heading
                     && let (Some(ua), Some(ub)) = (
-                        clause_units.iter().find(|u| u.entry == *a),
-                        clause_units.iter().rev().find(|u| u.entry == *b),
+                        clause_units.iter().find(|u| u.ix() == *a),
+                        clause_units.iter().rev().find(|u| u.ix() == *b),
                     )
                     && close_without_comma(
                         facts.text,
@@ -385,13 +396,13 @@ pub fn relations<'a>(
         if let [only] = &units[..]
             && is_term_line(facts.text, only)
         {
-            term = Some((only.entry, indent, ends_list_intro(trimmed)));
+            term = Some((only.ix(), indent, ends_list_intro(trimmed)));
         }
         // A cue-less list intro (`Ways to achieve blue-green deployment :`, `two types of …`).
         if open.is_none()
             && !facts.heading
             && ends_list_intro(trimmed)
-            && let Some(anchor) = units.last().map(|u| u.entry).or(facts.subject)
+            && let Some(anchor) = units.last().map(|u| u.ix()).or(facts.subject)
         {
             let compare = is_comparison_intro(trimmed);
             open = Some(ListContext {
@@ -501,8 +512,8 @@ fn compound_units<'a>(
     };
     let merges = |a: &Unit, b: &Unit| {
         let g = gap(a, b);
-        (a.entry == b.entry && is_compound_gap(g, true))
-            || (is_compound_gap(g, facts.heading) && is_part(a.entry, b.entry))
+        (a.ix() == b.ix() && is_compound_gap(g, true))
+            || (is_compound_gap(g, facts.heading) && is_part(a.ix(), b.ix()))
     };
     // Nothing to merge (the usual case): the line's units as they are, and only the heading
     // pairs, in the order the loop below would find them.
@@ -515,11 +526,11 @@ fn compound_units<'a>(
             for w in facts.units.windows(2) {
                 if let [a, b] = w
                     && is_heading_pair_gap(gap(a, b))
-                    && a.entry != b.entry
+                    && a.ix() != b.ix()
                 {
                     out.push(Found {
-                        source: entry32(a.entry),
-                        target: entry32(b.entry),
+                        source: entry32(a.ix()),
+                        target: entry32(b.ix()),
                         kind: RelationKind::Other,
                         line: facts.line,
                         weight: 0.5,
@@ -537,29 +548,29 @@ fn compound_units<'a>(
                 .text
                 .get(prev.end as usize..u.start as usize)
                 .unwrap_or("x");
-            if prev.entry == u.entry && is_compound_gap(gap, true) {
+            if prev.ix() == u.ix() && is_compound_gap(gap, true) {
                 prev.end = u.end;
                 continue;
             }
-            if facts.heading && is_heading_pair_gap(gap) && prev.entry != u.entry {
+            if facts.heading && is_heading_pair_gap(gap) && prev.ix() != u.ix() {
                 // `RTO and RPO`, `Infrastructure as Code - CloudFormation`: the section pairs them.
                 out.push(Found {
-                    source: entry32(prev.entry),
-                    target: entry32(u.entry),
+                    source: entry32(prev.ix()),
+                    target: entry32(u.ix()),
                     kind: RelationKind::Other,
                     line: facts.line,
                     weight: 0.5,
                 });
             }
             if is_compound_gap(gap, facts.heading) {
-                let modifier = prev.entry;
-                let head_kind = kinds.get(u.entry);
+                let modifier = prev.ix();
+                let head_kind = kinds.get(u.ix());
                 let mod_kind = kinds.get(modifier);
                 if head_kind == Some(&EntryKind::Concept)
                     && matches!(mod_kind, Some(EntryKind::Service | EntryKind::Tool))
                 {
                     out.push(Found {
-                        source: entry32(u.entry),
+                        source: entry32(u.ix()),
                         target: entry32(modifier),
                         kind: RelationKind::PartOf,
                         line: facts.line,
@@ -569,6 +580,7 @@ fn compound_units<'a>(
                         entry: u.entry,
                         start: prev.start,
                         end: u.end,
+                        line: u.line,
                     };
                     continue;
                 }
@@ -626,8 +638,8 @@ fn clauses(text: &str) -> Vec<(usize, usize)> {
 fn distinct_entries(units: &[Unit]) -> Vec<usize> {
     let mut ids: Vec<usize> = Vec::with_capacity(units.len());
     for u in units {
-        if !ids.contains(&u.entry) {
-            ids.push(u.entry);
+        if !ids.contains(&u.ix()) {
+            ids.push(u.ix());
         }
     }
     ids
@@ -715,7 +727,7 @@ fn item_head(text: &str, units: &[Unit]) -> Option<usize> {
         || rest.starts_with(',')
         || rest == "-"
         || rest == ".";
-    ok.then_some(first.entry)
+    ok.then_some(first.ix())
 }
 
 /// `two types of health checks -`, `Web vs Worker :`: the items that follow are compared.
