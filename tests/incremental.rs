@@ -165,9 +165,11 @@ fn answers(index: &SearchIndex) -> Vec<Vec<(String, f32)>> {
         .collect()
 }
 
-/// The same sections for every query, scores within 1% (a merged segment's token count is
-/// estimated by tantivy from quantised field lengths), and the updated index's order agreeing
-/// with the fresh scores wherever they differ by more than that.
+/// The same sections for every query, scores within 2% (a merged segment's token count is
+/// estimated by tantivy from quantised field lengths, and a deleted section's tokens can stay in its
+/// segment's statistics until a merge: one seed, kept in `incremental.proptest-regressions`,
+/// deletes a section and scores 1.1% apart), and the updated index's order agreeing with the
+/// fresh scores wherever they differ by more than that.
 fn assert_same_answers(updated: &SearchIndex, fresh: &SearchIndex, context: &str) {
     for ((query, got), want) in QUERIES.iter().zip(answers(updated)).zip(answers(fresh)) {
         let mut got_ids: Vec<&str> = got.iter().map(|h| h.0.as_str()).collect();
@@ -179,7 +181,7 @@ fn assert_same_answers(updated: &SearchIndex, fresh: &SearchIndex, context: &str
         for (id, score) in &got {
             let f = fresh_score(id);
             assert!(
-                (score - f).abs() <= 0.01 * f.abs().max(1e-6),
+                (score - f).abs() <= 0.02 * f.abs().max(1e-6),
                 "{context}: {query}: {id} scores {score} against {f}"
             );
         }

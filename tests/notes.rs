@@ -72,7 +72,7 @@ fn plain_outline_sections_through_the_loader() {
     let dlq = &note.sections[1];
     assert_eq!((dlq.line_start, dlq.line_end), (5, 6));
     assert_eq!(
-        dlq.heading_path.iter().map(|t| &**t).collect::<Vec<_>>(),
+        note.heading_path(dlq),
         ["Amazon SQS", "Dead-letter queues for SQS"]
     );
     assert_eq!(dlq.id, "sqs.txt#amazon-sqs/dead-letter-queues-for-sqs");

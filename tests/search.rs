@@ -76,7 +76,10 @@ fn note(file: &str, secs: &[Sec], note_index: usize) -> (Note, Vec<SectionFacts>
             id: format!("{file}#{}", cloudatlas::util::slug(&s.path.join(" "))),
             file: file.into(),
             title: title.into(),
-            heading_path: s.path.iter().map(|p| (*p).into()).collect(),
+            parent: (0..i)
+                .rev()
+                .find(|&k| secs[k].path.len() < level)
+                .map(|k| k as u32),
             level: level as u8,
             line_start: starts[i].0,
             line_end,

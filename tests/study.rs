@@ -40,7 +40,7 @@ fn section(text: &str, slug: &str, title: &str, lines: (u32, u32)) -> Section {
         id: format!("devops.txt#{slug}"),
         file: "devops.txt".into(),
         title: title.into(),
-        heading_path: vec![title.into()],
+        parent: None,
         level: 1,
         line_start: lines.0,
         line_end: lines.1,

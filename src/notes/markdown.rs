@@ -664,11 +664,8 @@ mod tests {
             ]
         );
         assert_eq!(
-            p.sections[1].heading_path,
-            [
-                std::sync::Arc::from("S3"),
-                std::sync::Arc::from("Versioning")
-            ]
+            crate::notes::heading_path(&p.sections, &p.sections[1]),
+            ["S3", "Versioning"]
         );
         assert_eq!(p.sections[1].id, "n.md#s3/versioning");
     }

@@ -95,9 +95,9 @@ pub struct Section {
     pub file: Arc<str>,
     /// The heading text, cleaned of decoration (`CodeDeploy -` → `CodeDeploy`).
     pub title: Arc<str>,
-    /// Titles of the enclosing sections, outermost first, then this one (shared with those
-    /// sections' `title`s).
-    pub heading_path: Vec<Arc<str>>,
+    /// Index in the note's `sections` of the enclosing section (always an earlier one); `None`
+    /// at the top. [`Note::heading_path`] gives the titles.
+    pub parent: Option<u32>,
     /// 1 for a top-level heading, 2 for a sub-heading, and so on; 0 for text before any heading.
     pub level: u8,
     /// 1-based first line (the heading line).
@@ -107,6 +107,25 @@ pub struct Section {
     /// Byte range of the section in [`Note::text`], `line_start..=line_end`.
     pub byte_start: usize,
     pub byte_end: usize,
+}
+
+/// Titles of the enclosing sections of `section` among `sections` (its note's), outermost
+/// first, then its own.
+pub fn heading_path<'a>(sections: &'a [Section], section: &'a Section) -> Vec<&'a str> {
+    let mut path = vec![&*section.title];
+    let mut next = section.parent;
+    // Parents come before their children: each step goes to a lower index, so this ends.
+    let mut below = sections.len();
+    while let Some(ix) = next.map(|p| p as usize).filter(|&p| p < below) {
+        let Some(parent) = sections.get(ix) else {
+            break;
+        };
+        path.push(&*parent.title);
+        next = parent.parent;
+        below = ix;
+    }
+    path.reverse();
+    path
 }
 
 /// One note file, decoded and split into sections.
@@ -128,6 +147,12 @@ pub struct Note {
 }
 
 impl Note {
+    /// Titles of the enclosing sections of `section` (one of this note's), outermost first,
+    /// then its own.
+    pub fn heading_path<'a>(&'a self, section: &'a Section) -> Vec<&'a str> {
+        heading_path(&self.sections, section)
+    }
+
     /// The text of a section of this note.
     pub fn section_text(&self, section: &Section) -> &str {
         self.text

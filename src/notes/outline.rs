@@ -123,8 +123,8 @@ pub fn build_sections(
                 &shared_file,
                 text,
                 lines,
-                Arc::clone(&stem),
-                vec![stem],
+                stem,
+                None,
                 0,
                 preamble_from,
                 end.max(preamble_from),
@@ -147,8 +147,8 @@ pub fn build_sections(
         ends[k] = next_at[..=level].iter().copied().min().unwrap_or(n);
         next_at[level] = h.line.min(n);
     }
-    // (level, title, slug of the path up to and including this heading)
-    let mut stack: Vec<(u8, Arc<str>, String)> = Vec::new();
+    // (level, index in `out`, slug of the path up to and including this heading)
+    let mut stack: Vec<(u8, u32, String)> = Vec::new();
     for (k, h) in headings.iter().enumerate() {
         if h.line >= n {
             continue;
@@ -166,8 +166,9 @@ pub fn build_sections(
             None => own,
         };
         let title: Arc<str> = Arc::from(h.title.as_str());
-        stack.push((h.level, Arc::clone(&title), slug.clone()));
-        let path: Vec<Arc<str>> = stack.iter().map(|(_, t, _)| Arc::clone(t)).collect();
+        let parent = stack.last().map(|&(_, ix, _)| ix);
+        let ix = u32::try_from(out.len()).unwrap_or(u32::MAX);
+        stack.push((h.level, ix, slug.clone()));
         let count = seen.entry(slug.clone()).or_insert(0);
         *count += 1;
         let slug = if *count > 1 {
@@ -180,7 +181,7 @@ pub fn build_sections(
             text,
             lines,
             title,
-            path,
+            parent,
             h.level,
             h.line,
             end,
@@ -209,7 +210,7 @@ fn make_section(
     text: &str,
     lines: &Lines,
     title: Arc<str>,
-    heading_path: Vec<Arc<str>>,
+    parent: Option<u32>,
     level: u8,
     start: usize,
     end: usize,
@@ -217,11 +218,13 @@ fn make_section(
 ) -> Section {
     let byte_start = lines.span(start).0;
     let byte_end = lines.span(end).1.max(byte_start).min(text.len());
+    let mut id = format!("{file}#{slug}");
+    id.shrink_to_fit();
     Section {
-        id: format!("{file}#{slug}"),
+        id,
         file: Arc::clone(file),
         title,
-        heading_path,
+        parent,
         level,
         line_start: line_no(start),
         line_end: line_no(end),

@@ -1131,7 +1131,8 @@ mod tests {
             .collect();
         assert_eq!(got, [(1, 1, 1), (1, 3, 4), (1, 8, 9)]);
         assert_eq!(s[1].id, "n.txt#iam");
-        assert_eq!(s[2].heading_path, [std::sync::Arc::from("KMS")]);
+        assert_eq!(crate::notes::heading_path(&s, &s[2]), ["KMS"]);
+        assert_eq!(s[2].parent, None);
     }
 
     #[test]

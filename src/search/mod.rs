@@ -268,8 +268,8 @@ fn docs_of<'a>(
                 })
                 .map_or(full.len(), |next| next.byte_start - section.byte_start);
             let text = full.get(..own_len).unwrap_or(full).to_owned();
-            let ancestors = section
-                .heading_path
+            let ancestors = note
+                .heading_path(section)
                 .split_last()
                 .map(|(_, rest)| rest.join(" / "))
                 .unwrap_or_default();

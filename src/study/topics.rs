@@ -41,7 +41,7 @@ pub fn lookup(compiled: &Compiled, id: &str) -> Option<MarkTarget> {
         Some(MarkTarget {
             id: id.to_owned(),
             kind: TargetKind::Section,
-            label: section_label(&section.file, &section.heading_path, &section.title),
+            label: section_label(&section.file, &note.heading_path(section), &section.title),
             category: SECTION_CATEGORY.to_owned(),
             sources: Vec::new(),
         })
@@ -49,12 +49,12 @@ pub fn lookup(compiled: &Compiled, id: &str) -> Option<MarkTarget> {
 }
 
 /// `file › Heading › Sub-heading` (a heading equal to the file name is not repeated).
-fn section_label(file: &str, heading_path: &[std::sync::Arc<str>], title: &str) -> String {
+fn section_label(file: &str, heading_path: &[&str], title: &str) -> String {
     let mut parts: Vec<&str> = vec![file];
     parts.extend(
         heading_path
             .iter()
-            .map(|h| &**h)
+            .copied()
             .filter(|h| !h.is_empty() && *h != file),
     );
     if parts.len() == 1 && !title.is_empty() && title != file {

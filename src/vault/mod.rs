@@ -559,7 +559,7 @@ mod tests {
                     id: format!("{file}#{}", slug(h)),
                     file: file.into(),
                     title: (*h).into(),
-                    heading_path: vec![(*h).into()],
+                    parent: None,
                     level: 1,
                     line_start: u32::try_from(i + 1).unwrap(),
                     line_end: u32::try_from(i + 1).unwrap(),

@@ -77,10 +77,32 @@ pub fn check_note(note: &Note) -> Result<(), String> {
         if s.title.contains('\n') {
             return Err(format!("{at}: title holds a line break"));
         }
-        if s.heading_path.last() != Some(&s.title) {
+        if let Some(p) = s.parent {
+            let parent = note.sections.get(p as usize);
+            if p as usize >= k || parent.is_none_or(|p| p.level >= s.level || p.level == 0) {
+                return Err(format!(
+                    "{at}: parent {p} is not an earlier, higher heading"
+                ));
+            }
+        }
+        // The parent is the nearest earlier heading of a higher level whose lines hold this one.
+        let enclosing = note.sections[..k].iter().rposition(|p| {
+            p.level >= 1
+                && p.level < s.level
+                && p.line_start < s.line_start
+                && p.line_end >= s.line_start
+        });
+        if s.level >= 1 && s.parent.map(|p| p as usize) != enclosing {
+            return Err(format!(
+                "{at}: parent {:?}, enclosed by {enclosing:?}",
+                s.parent
+            ));
+        }
+        let path = note.heading_path(s);
+        if path.last() != Some(&&*s.title) {
             return Err(format!("{at}: heading path does not end in the title"));
         }
-        if s.heading_path.len() > usize::from(s.level.max(1)) {
+        if path.len() > usize::from(s.level.max(1)) {
             return Err(format!("{at}: heading path deeper than the level"));
         }
         let first = spans[s.line_start as usize - 1];

@@ -187,6 +187,8 @@ fn the_note_checks_catch_broken_sections() {
     assert!(broken(&|n| end_at(n, 0, 5)).contains("share lines"));
     assert!(broken(&|n| end_at(n, 1, 5)).contains("runs past its parent"));
     assert!(broken(&|n| n.sections[2].id = n.sections[0].id.clone()).contains("twice"));
+    assert!(broken(&|n| n.sections[1].parent = Some(2)).contains("parent 2 is not"));
+    assert!(broken(&|n| n.sections[1].parent = None).contains("enclosed by Some(0)"));
     assert!(broken(&|n| n.sections[1].byte_start += 1).contains("bytes"));
     assert!(broken(&|n| n.sections.swap(1, 2)).contains("previous section"));
 }
