@@ -8,7 +8,7 @@ mod json;
 
 pub use self::json::{EvidenceJson, GraphJson, LinkJson, MarkerJson, NodeJson, SectionJson};
 
-use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
@@ -118,7 +118,11 @@ pub struct Relation {
 #[derive(Clone, Debug, Default)]
 pub struct KnowledgeGraph {
     pub graph: StableGraph<Entity, Relation>,
-    index: HashMap<String, NodeIndex>,
+    /// Node by id: the table holds only node indices and hashes the id kept in the node (a note
+    /// of many headings makes a topic node per heading; a map keyed by a copy of each id doubled
+    /// them).
+    index: hashbrown::HashTable<NodeIndex>,
+    hasher: RandomState,
 }
 
 impl KnowledgeGraph {
@@ -128,12 +132,15 @@ impl KnowledgeGraph {
 
     /// Adds an entity, or returns the existing node with the same id.
     pub fn add_entity(&mut self, entity: Entity) -> NodeIndex {
-        if let Some(&ix) = self.index.get(&entity.id) {
+        if let Some(ix) = self.node(&entity.id) {
             return ix;
         }
-        let id = entity.id.clone();
+        let hash = self.hasher.hash_one(entity.id.as_str());
         let ix = self.graph.add_node(entity);
-        self.index.insert(id, ix);
+        let (graph, hasher) = (&self.graph, &self.hasher);
+        self.index.insert_unique(hash, ix, |&n| {
+            hasher.hash_one(graph.node_weight(n).map_or("", |e| e.id.as_str()))
+        });
         ix
     }
 
@@ -141,11 +148,17 @@ impl KnowledgeGraph {
     /// Makes room for `additional` more nodes (exactly: for a caller that knows the count).
     pub fn reserve_nodes(&mut self, additional: usize) {
         self.graph.reserve_exact_nodes(additional);
-        self.index.reserve(additional);
+        let (graph, hasher) = (&self.graph, &self.hasher);
+        self.index.reserve(additional, |&n| {
+            hasher.hash_one(graph.node_weight(n).map_or("", |e| e.id.as_str()))
+        });
     }
 
     pub fn node(&self, id: &str) -> Option<NodeIndex> {
-        self.index.get(id).copied()
+        let hash = self.hasher.hash_one(id);
+        self.index
+            .find(hash, |&n| self.graph.node_weight(n).is_some_and(|e| e.id == id))
+            .copied()
     }
 
     pub fn entity(&self, id: &str) -> Option<&Entity> {
