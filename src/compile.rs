@@ -51,7 +51,7 @@ impl Compiled {
                 id: e.id.clone(),
                 label: e.label.clone(),
                 kind: e.kind.as_str().to_owned(),
-                category: e.category.clone(),
+                category: e.category.to_string(),
                 aliases: e.aliases.clone(),
                 mentions: e.mentions,
             })

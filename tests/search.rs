@@ -135,7 +135,7 @@ fn compiled(files: &[(&str, &[Sec])]) -> Compiled {
             id: entry.id.clone(),
             label: entry.name.clone(),
             kind: EntityKind::Service,
-            category: entry.category.clone(),
+            category: entry.category.clone().into(),
             aliases: entry.aliases.clone(),
             mentions: 1,
             description: String::new(),

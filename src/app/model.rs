@@ -67,7 +67,7 @@ impl MapModel {
                 id: e.id.clone(),
                 label: e.label.clone(),
                 kind: e.kind,
-                category: e.category.clone(),
+                category: e.category.to_string(),
                 description: e.description.clone(),
                 mentions: e.mentions,
                 radius: 0.0,

@@ -168,7 +168,7 @@ impl ExportGraph {
                 id: e.id.clone(),
                 label: e.label.clone(),
                 kind: e.kind.as_str().to_owned(),
-                category: e.category.clone(),
+                category: e.category.to_string(),
                 mentions: e.mentions,
                 colour: palette::entity_colour(e.kind, &e.category),
                 size: palette::node_size(

@@ -406,20 +406,14 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         let e = start_of(i + 1).map_or(text.len(), |n| n.saturating_sub(1));
         text.get(s..e.max(s)).unwrap_or("").trim_end_matches('\r')
     };
-    // Mentions, one list of line-relative units; per line the range of its units (u32: these
-    // per-line tables are the biggest buffers of a note with many short lines).
+    // Mentions, one list of line-relative units in line order (a line's units are found by
+    // binary search: no per-line table, which is the biggest buffer of a note of many short
+    // lines).
     let ix32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
     let mut units: Vec<Unit> = Vec::new();
-    let mut unit_range: Vec<(u32, u32)> = vec![(0, 0); line_count];
     ex.mentions
         .find_by_line(text, ex.catalog, |li, base, found| {
             // A long line comes in several calls, one after the other.
-            if let Some(r) = unit_range.get_mut(li) {
-                if r.0 == r.1 {
-                    r.0 = ix32(units.len());
-                }
-                r.1 = ix32(units.len() + found.len());
-            }
             units.extend(found.iter().map(|m| Unit {
                 entry: ix32(m.entry),
                 start: ix32(m.start - base),
@@ -429,9 +423,10 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         });
     units.shrink_to_fit();
     let units_of = |li: usize| -> &[Unit] {
-        unit_range
-            .get(li)
-            .and_then(|&(a, b)| units.get(a as usize..b as usize))
+        let li = ix32(li);
+        let from = units.partition_point(|u| u.line < li);
+        let rest = units.get(from..).unwrap_or(&[]);
+        rest.get(..rest.partition_point(|u| u.line == li))
             .unwrap_or(&[])
     };
     // Innermost section per line, and each section's subject.
@@ -445,7 +440,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             .map(|s| s as usize)
     };
     let mut heading_line: Vec<bool> = vec![false; line_count];
-    let mut subjects: Vec<Option<usize>> = vec![None; note.sections.len()];
+    let mut subjects: Vec<Option<u32>> = vec![None; note.sections.len()];
     let mut stack: Vec<(u8, u32, Option<usize>)> = Vec::new();
     let mut facts = NoteFacts::default();
     facts.sections.reserve_exact(note.sections.len());
@@ -484,7 +479,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         }
         let subject = own.or(parent_subject);
         if let Some(s) = subjects.get_mut(si) {
-            *s = subject;
+            *s = subject.map(ix32);
         }
         stack.push((section.level, section.line_end, subject));
         facts.sections.push(SectionFacts {
@@ -500,7 +495,9 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         let line = u32::try_from(li + 1).unwrap_or(u32::MAX);
         let line_units = units_of(li);
         let section = section_at(&section_of_line, li);
-        let subject = section.and_then(|si| subjects.get(si).copied().flatten());
+        let subject = section
+            .and_then(|si| subjects.get(si).copied().flatten())
+            .map(|s| s as usize);
         if let Some(kind) = markers::classify(t)
             && let Some(si) = section
             && let Some(sf) = sections.get_mut(si)
@@ -547,7 +544,6 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     }
     // The units become the note's mentions in place (same size and alignment: no second list of
     // a mention-dense note), lines outside every section dropped.
-    drop(unit_range);
     let mentions: Vec<Mention> = units
         .into_iter()
         .filter_map(|u| {
@@ -706,7 +702,7 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
                 EntryKind::Concept => EntityKind::Concept,
                 EntryKind::Tool => EntityKind::Tool,
             },
-            category: entry.category.clone(),
+            category: entry.category.clone().into(),
             aliases,
             mentions: n,
             description: entry.description.clone(),
@@ -826,7 +822,7 @@ fn build_graph(notes: &[Note], ex: &Extractor<'_>, per_note: &[NoteFacts]) -> Kn
                     id: id.clone(),
                     label: topics::label(&section.title),
                     kind: EntityKind::Topic,
-                    category: "Topic".to_owned(),
+                    category: std::borrow::Cow::Borrowed("Topic"),
                     aliases: Vec::new(),
                     mentions: 1,
                     description: String::new(),

@@ -70,7 +70,8 @@ pub struct Entity {
     pub id: String,
     pub label: String,
     pub kind: EntityKind,
-    pub category: String,
+    /// `Cow`: topics, notes and tags share a few fixed categories, with no copy per node.
+    pub category: std::borrow::Cow<'static, str>,
     pub aliases: Vec<String>,
     /// How many times the notes mention it.
     pub mentions: u32,
@@ -86,7 +87,7 @@ impl Entity {
             id: id.to_owned(),
             label: label.to_owned(),
             kind,
-            category: category.to_owned(),
+            category: category.to_owned().into(),
             aliases: Vec::new(),
             mentions,
             description: String::new(),
@@ -157,7 +158,9 @@ impl KnowledgeGraph {
     pub fn node(&self, id: &str) -> Option<NodeIndex> {
         let hash = self.hasher.hash_one(id);
         self.index
-            .find(hash, |&n| self.graph.node_weight(n).is_some_and(|e| e.id == id))
+            .find(hash, |&n| {
+                self.graph.node_weight(n).is_some_and(|e| e.id == id)
+            })
             .copied()
     }
 

@@ -32,7 +32,7 @@ pub fn lookup(compiled: &Compiled, id: &str) -> Option<MarkTarget> {
             id: id.to_owned(),
             kind: TargetKind::Entity,
             label: entity.label.clone(),
-            category: entity.category.clone(),
+            category: entity.category.to_string(),
             sources: Vec::new(),
         });
     }
