@@ -499,6 +499,12 @@ impl Incremental {
         let mut graph = self.extractor.graph_of(&notes.notes, &self.facts);
         let joined = Vault::join(self.vaults.iter().map(|v| &v.vault));
         let mut warnings = notes.warnings.clone();
+        warnings.extend(
+            self.facts
+                .iter()
+                .zip(&notes.notes)
+                .filter_map(|(facts, note)| facts.warning(note)),
+        );
         vault::finish(notes, &joined, &mut graph, &mut warnings);
         self.compiled.graph = graph;
         self.compiled.warnings = warnings;

@@ -76,7 +76,7 @@ fn a_hundred_thousand_headings() {
     let mut md = String::new();
     for k in 0..100_000 {
         let hashes = "#".repeat(1 + k % 6);
-        md.push_str(&format!("{hashes} Part {k}\n"));
+        md.push_str(&format!("{hashes} Topic {k}\n"));
     }
     dir.create("many.md", &md);
     let mut plain = String::new();
@@ -108,6 +108,26 @@ fn a_hundred_thousand_headings() {
     assert_eq!(plain_sections.len(), 100_000);
     assert_eq!(&*plain_sections[99_999].title, "Step 99999");
     assert_eq!(compiled.sections.len(), 200_000);
+    // `Topic k` names a topic: the map keeps the first 1,000 level-1 headings (one in six
+    // headings is level 1, so the last kept is heading 5,994 on line 5,995) and says so; the
+    // sections all stay.
+    let topics: Vec<&str> = compiled
+        .graph
+        .entities_sorted()
+        .into_iter()
+        .filter(|e| e.kind == cloudatlas::graph::EntityKind::Topic)
+        .map(|e| e.label.as_str())
+        .collect();
+    assert_eq!(topics.len(), cloudatlas::extract::MAX_TOPICS_PER_NOTE);
+    assert!(topics.contains(&"Topic 0") && topics.contains(&"Topic 5994"));
+    assert!(!topics.contains(&"Topic 1") && !topics.contains(&"Topic 6000"));
+    let warning = compiled
+        .warnings
+        .iter()
+        .find(|w| w.file == "many.md")
+        .expect("a warning for many.md");
+    assert_eq!(warning.line, Some(2));
+    assert!(warning.message.contains("100000 headings name topics"), "{}", warning.message);
 }
 
 #[test]

@@ -308,6 +308,66 @@ pub struct NoteFacts {
     /// Headed topics, by section (their ids and labels are made from the title when the graph is
     /// built: a note of many headings keeps no second copy of each).
     topics: Vec<TopicFact>,
+    /// Headed topics past [`MAX_TOPICS_PER_NOTE`]: how many the note had, and the line of the
+    /// first one left off the map.
+    topics_left_out: Option<(usize, u32)>,
+}
+
+/// Topic nodes one note may add to the map. Notes written by people name a few dozen (the seed
+/// notes 14); a generated note of a hundred thousand headings would otherwise put a hundred
+/// thousand nodes on the map (and hold a node, its strings and an edge for each). Past it, the
+/// higher headings are kept; the rest stay sections, searchable and shown in the note panes.
+pub const MAX_TOPICS_PER_NOTE: usize = 1_000;
+
+impl NoteFacts {
+    /// The warning for a note whose headed topics were cut to [`MAX_TOPICS_PER_NOTE`].
+    pub fn warning(&self, note: &Note) -> Option<Warning> {
+        let (total, line) = self.topics_left_out?;
+        Some(Warning::new(
+            &note.file,
+            Some(line),
+            format!(
+                "{total} headings name topics; the map keeps {MAX_TOPICS_PER_NOTE} of them \
+                 (higher headings first), the rest stay sections and are searchable"
+            ),
+        ))
+    }
+}
+
+/// Keeps at most [`MAX_TOPICS_PER_NOTE`] topics, the higher headings first, then in order;
+/// returns how many there were and the first line left out.
+fn cap_topics(
+    topics: &mut Vec<TopicFact>,
+    sections: &[crate::notes::Section],
+) -> Option<(usize, u32)> {
+    if topics.len() <= MAX_TOPICS_PER_NOTE {
+        return None;
+    }
+    let total = topics.len();
+    let level = |t: &TopicFact| {
+        sections
+            .get(t.section as usize)
+            .map_or(u8::MAX, |s| s.level)
+    };
+    let mut order: Vec<u32> = (0..u32::try_from(total).unwrap_or(u32::MAX)).collect();
+    order.sort_by_key(|&i| (topics.get(i as usize).map_or(u8::MAX, level), i));
+    let first_out = order
+        .get(MAX_TOPICS_PER_NOTE..)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|&i| topics.get(i as usize))
+        .filter_map(|t| sections.get(t.section as usize))
+        .map(|s| s.line_start)
+        .min()
+        .unwrap_or(0);
+    order.truncate(MAX_TOPICS_PER_NOTE);
+    order.sort_unstable();
+    let kept: Vec<TopicFact> = order
+        .iter()
+        .filter_map(|&i| topics.get(i as usize).copied())
+        .collect();
+    *topics = kept;
+    Some((total, first_out))
 }
 
 /// A section whose title is a topic of its own.
@@ -356,6 +416,11 @@ pub fn extract_with(notes: &LoadedNotes, extractor: &Extractor<'_>) -> Extractio
             .collect()
     };
     let graph = build_graph(&notes.notes, extractor, &per_note);
+    let warnings = per_note
+        .iter()
+        .zip(&notes.notes)
+        .filter_map(|(facts, note)| facts.warning(note))
+        .collect();
     // The first note's list is the base (one big note is not copied); each note's list is freed
     // as it is moved.
     let total: usize = per_note.iter().map(|f| f.sections.len()).sum();
@@ -371,7 +436,7 @@ pub fn extract_with(notes: &LoadedNotes, extractor: &Extractor<'_>) -> Extractio
     Extraction {
         graph,
         sections,
-        warnings: Vec::new(),
+        warnings,
     }
 }
 
@@ -488,6 +553,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             ..SectionFacts::default()
         });
     }
+    facts.topics_left_out = cap_topics(&mut facts.topics, &note.sections);
     // Markers and relation input, line by line (streamed: no table of every line's facts).
     let sections = &mut facts.sections;
     let lines = (0..line_count).map(|li| {
