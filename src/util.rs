@@ -262,6 +262,24 @@ pub mod fault {
     }
 }
 
+/// Makes the allocator give big freed buffers back to the system at once, for a one-shot command
+/// (`compile`, `search`, `layout`, `export`). glibc serves an allocation of 128 KiB or more with its
+/// own mapping, but raises that threshold (up to 32 MiB) each time such a buffer is freed, so the
+/// next big buffers come from the heap, where a freed one stays counted in the process's memory:
+/// a 20 MB note of 164,000 sections peaked at 138 MB with the moving threshold, 119 MB with a fixed
+/// one (same speed). The window keeps the default: its frames allocate and free big buffers
+/// continually.
+pub fn return_big_buffers_promptly() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)]
+    // SAFETY: `mallopt` only sets an allocator parameter; it takes the allocator's lock and is
+    // safe to call at any time, from any thread. Its result (0 when refused) needs no action:
+    // the default stays.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

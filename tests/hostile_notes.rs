@@ -127,7 +127,11 @@ fn a_hundred_thousand_headings() {
         .find(|w| w.file == "many.md")
         .expect("a warning for many.md");
     assert_eq!(warning.line, Some(2));
-    assert!(warning.message.contains("100000 headings name topics"), "{}", warning.message);
+    assert!(
+        warning.message.contains("100000 headings name topics"),
+        "{}",
+        warning.message
+    );
 }
 
 #[test]

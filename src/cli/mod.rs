@@ -54,6 +54,12 @@ pub enum Command {
 
 /// Runs a subcommand. Returns the process exit code.
 pub fn run(command: Command) -> anyhow::Result<i32> {
+    if matches!(
+        command,
+        Command::Compile(_) | Command::Layout(_) | Command::Export(_) | Command::Search(_)
+    ) {
+        crate::util::return_big_buffers_promptly();
+    }
     match command {
         Command::Compile(args) => compile::run(&args),
         Command::Layout(args) => layout::run(&args),
