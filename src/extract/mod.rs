@@ -655,19 +655,12 @@ fn share_by_section(
         mentions.shrink_to_fit();
     }
     let all = Arc::new(mentions);
-    let mut i = 0;
-    while let Some(first) = all.get(i) {
-        let si = key(first);
-        let n = all
-            .get(i..)
-            .unwrap_or(&[])
-            .iter()
-            .take_while(|m| key(m) == si)
-            .count();
-        if let Some(sf) = sections.get_mut(si) {
-            sf.mentions = Mentions::range(&all, i, i + n);
+    let mut at = 0;
+    for group in all.chunk_by(|a, b| key(a) == key(b)) {
+        if let Some(sf) = group.first().and_then(|m| sections.get_mut(key(m))) {
+            sf.mentions = Mentions::range(&all, at, at + group.len());
         }
-        i += n;
+        at += group.len();
     }
 }
 

@@ -529,8 +529,8 @@ fn compound_units<'a>(
                     && a.ix() != b.ix()
                 {
                     out.push(Found {
-                        source: entry32(a.ix()),
-                        target: entry32(b.ix()),
+                        source: a.entry,
+                        target: b.entry,
                         kind: RelationKind::Other,
                         line: facts.line,
                         weight: 0.5,
@@ -555,8 +555,8 @@ fn compound_units<'a>(
             if facts.heading && is_heading_pair_gap(gap) && prev.ix() != u.ix() {
                 // `RTO and RPO`, `Infrastructure as Code - CloudFormation`: the section pairs them.
                 out.push(Found {
-                    source: entry32(prev.ix()),
-                    target: entry32(u.ix()),
+                    source: prev.entry,
+                    target: u.entry,
                     kind: RelationKind::Other,
                     line: facts.line,
                     weight: 0.5,
@@ -570,7 +570,7 @@ fn compound_units<'a>(
                     && matches!(mod_kind, Some(EntryKind::Service | EntryKind::Tool))
                 {
                     out.push(Found {
-                        source: entry32(u.ix()),
+                        source: u.entry,
                         target: entry32(modifier),
                         kind: RelationKind::PartOf,
                         line: facts.line,

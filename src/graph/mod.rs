@@ -115,6 +115,14 @@ pub struct Relation {
     pub from_catalog: bool,
 }
 
+/// The hash of a node's id, for the index table when it grows.
+fn rehash<'a>(
+    graph: &'a StableGraph<Entity, Relation>,
+    hasher: &'a RandomState,
+) -> impl Fn(&NodeIndex) -> u64 + 'a {
+    move |&n| hasher.hash_one(graph.node_weight(n).map_or("", |e| e.id.as_str()))
+}
+
 /// The knowledge graph of one notes collection.
 #[derive(Clone, Debug, Default)]
 pub struct KnowledgeGraph {
@@ -138,10 +146,8 @@ impl KnowledgeGraph {
         }
         let hash = self.hasher.hash_one(entity.id.as_str());
         let ix = self.graph.add_node(entity);
-        let (graph, hasher) = (&self.graph, &self.hasher);
-        self.index.insert_unique(hash, ix, |&n| {
-            hasher.hash_one(graph.node_weight(n).map_or("", |e| e.id.as_str()))
-        });
+        self.index
+            .insert_unique(hash, ix, rehash(&self.graph, &self.hasher));
         ix
     }
 
@@ -149,10 +155,8 @@ impl KnowledgeGraph {
     /// Makes room for `additional` more nodes (exactly: for a caller that knows the count).
     pub fn reserve_nodes(&mut self, additional: usize) {
         self.graph.reserve_exact_nodes(additional);
-        let (graph, hasher) = (&self.graph, &self.hasher);
-        self.index.reserve(additional, |&n| {
-            hasher.hash_one(graph.node_weight(n).map_or("", |e| e.id.as_str()))
-        });
+        self.index
+            .reserve(additional, rehash(&self.graph, &self.hasher));
     }
 
     pub fn node(&self, id: &str) -> Option<NodeIndex> {
