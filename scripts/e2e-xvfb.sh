@@ -38,7 +38,7 @@ if [ -z "$bin" ]; then
     cargo build -q
     bin=target/debug/cloudatlas
 fi
-[ -f "$notes" ] || { echo "e2e: no notes at $notes" >&2; exit 1; }
+[ -e "$notes" ] || { echo "e2e: no notes at $notes" >&2; exit 1; }
 
 data_dir="$(mktemp -d)"
 log="$data_dir/app.log"
