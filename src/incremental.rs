@@ -503,7 +503,7 @@ impl Incremental {
             self.facts
                 .iter()
                 .zip(&notes.notes)
-                .filter_map(|(facts, note)| facts.warning(note)),
+                .flat_map(|(facts, note)| facts.warnings(note)),
         );
         vault::finish(notes, &joined, &mut graph, &mut warnings);
         self.compiled.graph = graph;

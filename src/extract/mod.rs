@@ -311,6 +311,9 @@ pub struct NoteFacts {
     /// Headed topics past [`MAX_TOPICS_PER_NOTE`]: how many the note had, and the line of the
     /// first one left off the map.
     topics_left_out: Option<(usize, u32)>,
+    /// Relations stated on more lines than [`relations::MAX_EVIDENCE_LINES`]: how many, and the
+    /// first line left out of their evidence.
+    relations_capped: Option<(usize, u32)>,
 }
 
 /// Topic nodes one note may add to the map. Notes written by people name a few dozen (the seed
@@ -320,17 +323,36 @@ pub struct NoteFacts {
 pub const MAX_TOPICS_PER_NOTE: usize = 1_000;
 
 impl NoteFacts {
-    /// The warning for a note whose headed topics were cut to [`MAX_TOPICS_PER_NOTE`].
-    pub fn warning(&self, note: &Note) -> Option<Warning> {
-        let (total, line) = self.topics_left_out?;
-        Some(Warning::new(
-            &note.file,
-            Some(line),
-            format!(
-                "{total} headings name topics; the map keeps {MAX_TOPICS_PER_NOTE} of them \
-                 (higher headings first), the rest stay sections and are searchable"
-            ),
-        ))
+    /// Warnings for a note whose headed topics were cut to [`MAX_TOPICS_PER_NOTE`], or whose
+    /// relations' evidence was cut to [`relations::MAX_EVIDENCE_LINES`] lines.
+    pub fn warnings(&self, note: &Note) -> impl Iterator<Item = Warning> {
+        let topics = self.topics_left_out.map(|(total, line)| {
+            Warning::new(
+                &note.file,
+                Some(line),
+                format!(
+                    "{total} headings name topics; the map keeps {MAX_TOPICS_PER_NOTE} of them \
+                     (higher headings first), the rest stay sections and are searchable"
+                ),
+            )
+        });
+        let evidence = self.relations_capped.map(|(total, line)| {
+            let max = relations::MAX_EVIDENCE_LINES;
+            let (what, each) = if total == 1 {
+                ("1 relation is".to_owned(), "it keeps its")
+            } else {
+                (format!("{total} relations are"), "each keeps its")
+            };
+            Warning::new(
+                &note.file,
+                Some(line),
+                format!(
+                    "{what} stated on more than {max} lines; {each} first {max} lines as \
+                     evidence (its weight counts every line)"
+                ),
+            )
+        });
+        topics.into_iter().chain(evidence)
     }
 }
 
@@ -419,7 +441,7 @@ pub fn extract_with(notes: &LoadedNotes, extractor: &Extractor<'_>) -> Extractio
     let warnings = per_note
         .iter()
         .zip(&notes.notes)
-        .filter_map(|(facts, note)| facts.warning(note))
+        .flat_map(|(facts, note)| facts.warnings(note))
         .collect();
     // The first note's list is the base (one big note is not copied); each note's list is freed
     // as it is moved.
@@ -594,9 +616,9 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             heading: heading_line.get(li).copied().unwrap_or(false),
         }
     });
-    let mut found = relations::relations(lines, &ex.kinds, &ex.cues);
-    dedup_found(&mut found);
+    let (found, cap) = relations::relations(lines, &ex.kinds, &ex.cues);
     facts.found = found;
+    facts.relations_capped = cap.summary();
     // After the relations: their buffers are gone before the mentions are made.
     // (mentions, first line) per catalog entry.
     let mut by_entry: Vec<(u32, u32)> = vec![(0, 0); ex.catalog.entries.len()];
@@ -662,31 +684,6 @@ fn share_by_section(
         }
         at += group.len();
     }
-}
-
-/// Keeps the first of each (source, target, kind, line), in the order found. Sorts 4-byte
-/// indices instead of hashing the relations: a note can yield millions.
-fn dedup_found(found: &mut Vec<Found>) {
-    let mut order: Vec<u32> = (0..u32::try_from(found.len()).unwrap_or(u32::MAX)).collect();
-    let key = |i: u32| {
-        found
-            .get(i as usize)
-            .map(|f| (f.source, f.target, f.kind, f.line))
-    };
-    order.sort_unstable_by_key(|&i| (key(i), i));
-    let mut keep = vec![true; found.len()];
-    for pair in order.windows(2) {
-        if let [a, b] = *pair
-            && key(a) == key(b)
-            && let Some(k) = keep.get_mut(b as usize)
-        {
-            *k = false;
-        }
-    }
-    drop(order);
-    let mut flags = keep.into_iter();
-    found.retain(|_| flags.next().unwrap_or(true));
-    found.shrink_to_fit();
 }
 
 /// The entity a section title is about: with a cue between two entities (`Validating Pull
@@ -1046,26 +1043,6 @@ mod tests {
         assert_eq!(serde_json::from_str::<Mention>(&json).unwrap(), m);
     }
 
-    #[test]
-    fn repeated_relations_keep_the_first_of_each_in_order() {
-        let f = |source, target, line, weight| Found {
-            source,
-            target,
-            kind: RelationKind::Uses,
-            line,
-            weight,
-        };
-        let mut found = vec![
-            f(1, 2, 3, 1.0),
-            f(2, 1, 3, 1.0),
-            f(1, 2, 3, 0.5),
-            f(1, 2, 4, 1.0),
-            f(2, 1, 3, 0.5),
-        ];
-        dedup_found(&mut found);
-        assert_eq!(found, [f(1, 2, 3, 1.0), f(2, 1, 3, 1.0), f(1, 2, 4, 1.0)]);
-    }
-
     /// Edges as `source kind target @line` (evidence lines joined), sorted.
     fn edges(x: &Extraction) -> Vec<String> {
         let g = &x.graph.graph;
@@ -1086,6 +1063,49 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn a_relation_on_many_lines_keeps_its_first_lines_as_evidence_and_warns() {
+        let many = relations::MAX_EVIDENCE_LINES as u32 * 3;
+        let mut text = String::new();
+        for _ in 0..many {
+            text.push_str("Lambda is triggered by S3 events.\n");
+        }
+        text.push_str("Lambda logs are stored in S3 after a day.\n");
+        let x = run(&text);
+        let g = &x.graph.graph;
+        let edge = |kind: RelationKind| {
+            g.edge_indices()
+                .map(|e| &g[e])
+                .find(|r| r.kind == kind)
+                .unwrap()
+        };
+        let triggers = edge(RelationKind::Triggers);
+        let lines: Vec<u32> = triggers.evidence.iter().map(|e| e.line).collect();
+        let max = relations::MAX_EVIDENCE_LINES as u32;
+        assert_eq!(lines, (1..=max).collect::<Vec<_>>());
+        assert_eq!(triggers.weight, many as f32);
+        // Another relation of the same note keeps its own line.
+        let stores = edge(RelationKind::StoresIn);
+        assert_eq!(stores.evidence.len(), 1);
+        assert_eq!(stores.evidence[0].line, many + 1);
+        let warning = x
+            .warnings
+            .iter()
+            .find(|w| w.message.contains("relation"))
+            .expect("a warning about the evidence cap");
+        assert_eq!(
+            (warning.file.as_str(), warning.line),
+            ("n.txt", Some(max + 1))
+        );
+        assert!(
+            warning
+                .message
+                .contains("1 relation is stated on more than 100 lines"),
+            "{}",
+            warning.message
+        );
     }
 
     macro_rules! relation {

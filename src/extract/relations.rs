@@ -105,6 +105,115 @@ impl Repeats {
     }
 }
 
+/// One note keeps at most this many lines as evidence of one relation (source, target, kind). A
+/// note that states the same relation on a million lines (generated, or pasted many times) would
+/// otherwise hold a million pieces of evidence; the relation's weight still counts every line.
+pub const MAX_EVIDENCE_LINES: usize = 100;
+
+/// The relations of a note that were stated on more than [`MAX_EVIDENCE_LINES`] lines.
+#[derive(Clone, Debug, Default)]
+pub struct EvidenceCap {
+    /// (source, target, kind) of each capped relation.
+    capped: HashSet<(u32, u32, RelationKind)>,
+    /// The first line left out of any relation's evidence.
+    first_left_out: Option<u32>,
+}
+
+impl EvidenceCap {
+    /// How many relations were capped and the first line left out; `None` when none was.
+    pub fn summary(&self) -> Option<(usize, u32)> {
+        self.first_left_out.map(|line| (self.capped.len(), line))
+    }
+}
+
+/// Keeps the first of each (source, target, kind, line), in the order found, drops self-relations,
+/// and of each relation keeps the lines of its lowest [`MAX_EVIDENCE_LINES`] (a relation is a
+/// source, target and kind, either way round for a symmetric kind: one edge of the graph). The
+/// weight of the lines left out is added to a line kept, so the relation's weight is unchanged.
+/// Sorts 4-byte indices instead of hashing the relations: a note can yield millions.
+pub fn dedup_and_cap(found: &mut Vec<Found>, cap: &mut EvidenceCap) {
+    let relation = |f: &Found| {
+        if f.kind.is_symmetric() && f.target < f.source {
+            (f.target, f.source, f.kind)
+        } else {
+            (f.source, f.target, f.kind)
+        }
+    };
+    let mut order: Vec<u32> = (0..u32::try_from(found.len()).unwrap_or(u32::MAX)).collect();
+    // By relation, then line, then direction: repeats of a (source, target, kind, line) are
+    // next to each other, the first found first.
+    order.sort_unstable_by_key(|&i| {
+        found
+            .get(i as usize)
+            .map(|f| (relation(f), f.line, f.source, f.target, i))
+    });
+    /// The relation being walked.
+    struct Walk {
+        relation: (u32, u32, RelationKind),
+        /// Distinct lines so far, and the last one.
+        lines: usize,
+        last_line: u32,
+        /// The last index kept, and the weight of the lines left out.
+        last_kept: usize,
+        left_out: f32,
+    }
+    let mut keep = vec![false; found.len()];
+    let mut folded: Vec<(usize, f32)> = Vec::new();
+    let mut fold = |walk: Option<Walk>| {
+        if let Some(w) = walk
+            && w.left_out != 0.0
+        {
+            folded.push((w.last_kept, w.left_out));
+        }
+    };
+    let mut previous: Option<(u32, u32, RelationKind, u32)> = None;
+    let mut walking: Option<Walk> = None;
+    for &i in &order {
+        let ix = i as usize;
+        let Some(f) = found.get(ix) else { continue };
+        let exact = (f.source, f.target, f.kind, f.line);
+        if f.source == f.target || previous == Some(exact) {
+            continue; // a self-relation, or a repeat of a line already kept
+        }
+        previous = Some(exact);
+        let rel = relation(f);
+        if walking.as_ref().is_none_or(|w| w.relation != rel) {
+            fold(walking.take());
+            walking = Some(Walk {
+                relation: rel,
+                lines: 0,
+                last_line: f.line,
+                last_kept: ix,
+                left_out: 0.0,
+            });
+        }
+        let Some(w) = walking.as_mut() else { continue };
+        if w.lines == 0 || w.last_line != f.line {
+            w.lines += 1;
+            w.last_line = f.line;
+        }
+        if w.lines <= MAX_EVIDENCE_LINES {
+            if let Some(k) = keep.get_mut(ix) {
+                *k = true;
+            }
+            w.last_kept = ix;
+        } else {
+            w.left_out += f.weight;
+            cap.capped.insert(rel);
+            cap.first_left_out = Some(cap.first_left_out.map_or(f.line, |l| l.min(f.line)));
+        }
+    }
+    fold(walking);
+    drop(order);
+    for (ix, weight) in folded {
+        if let Some(f) = found.get_mut(ix) {
+            f.weight += weight;
+        }
+    }
+    let mut flags = keep.into_iter();
+    found.retain(|_| flags.next().unwrap_or(false));
+}
+
 /// A catalog entry index as stored in [`Found`].
 fn entry32(entry: usize) -> u32 {
     u32::try_from(entry).unwrap_or(u32::MAX)
@@ -126,13 +235,20 @@ struct ListContext {
 /// Sentences longer than this (bytes) get no cue-less relation.
 const SHORT_SENTENCE: usize = 110;
 
-/// Relations in the lines of one note.
+/// Relations in the lines of one note: each (source, target, kind, line) once, in the order found,
+/// at most [`MAX_EVIDENCE_LINES`] lines of each (source, target, kind) (see [`dedup_and_cap`]); and
+/// which relations had more.
 pub fn relations<'a>(
     lines: impl IntoIterator<Item = LineFacts<'a>>,
     kinds: &[EntryKind],
     cues: &CueMatcher,
-) -> Vec<Found> {
+) -> (Vec<Found>, EvidenceCap) {
+    /// The list is compacted (repeats and lines past the cap dropped) when it reaches this size,
+    /// then when it doubles: a note that repeats a few relations on every line holds few at once.
+    const COMPACT_FROM: usize = 1 << 16;
     let mut out = Vec::new();
+    let mut cap = EvidenceCap::default();
+    let mut compact_at = COMPACT_FROM;
     let mut repeats = Repeats::default();
     let mut list: Option<ListContext> = None;
     // A term line (`- Rolling :`) whose next line defines it.
@@ -151,6 +267,10 @@ pub fn relations<'a>(
         {
             close_list(ctx, &mut out);
             list = None;
+        }
+        if out.len() >= compact_at {
+            dedup_and_cap(&mut out, &mut cap);
+            compact_at = (out.len() * 2).max(COMPACT_FROM);
         }
         repeats.new_line(&out);
         let units = compound_units(&facts, kinds, &mut out, &mut repeats);
@@ -424,8 +544,9 @@ pub fn relations<'a>(
     if let Some(ctx) = &list {
         close_list(ctx, &mut out);
     }
-    out.retain(|f| f.source != f.target);
-    out
+    dedup_and_cap(&mut out, &mut cap);
+    out.shrink_to_fit();
+    (out, cap)
 }
 
 /// The relation kind between a subject and a bare item under it: a concept or a topic is part of
@@ -751,4 +872,88 @@ fn indent_of(line: &str) -> usize {
         .take_while(|b| *b == b' ' || *b == b'\t')
         .map(|b| if b == b'\t' { 4 } else { 1 })
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(source: u32, target: u32, line: u32, weight: f32) -> Found {
+        Found {
+            source,
+            target,
+            kind: RelationKind::Uses,
+            line,
+            weight,
+        }
+    }
+
+    #[test]
+    fn repeated_relations_keep_the_first_of_each_in_order() {
+        let mut found = vec![
+            f(1, 2, 3, 1.0),
+            f(2, 1, 3, 1.0),
+            f(1, 2, 3, 0.5),
+            f(3, 3, 3, 1.0),
+            f(1, 2, 4, 1.0),
+            f(2, 1, 3, 0.5),
+        ];
+        let mut cap = EvidenceCap::default();
+        dedup_and_cap(&mut found, &mut cap);
+        assert_eq!(found, [f(1, 2, 3, 1.0), f(2, 1, 3, 1.0), f(1, 2, 4, 1.0)]);
+        assert_eq!(cap.summary(), None);
+    }
+
+    #[test]
+    fn a_relation_keeps_its_lowest_lines_and_the_weight_of_all() {
+        // 250 lines of 1 -> 2, given highest line first, and 3 lines of 1 -> 3.
+        let mut found: Vec<Found> = (1..=250).rev().map(|l| f(1, 2, l, 0.5)).collect();
+        found.extend((1..=3).map(|l| f(1, 3, l, 1.0)));
+        let mut cap = EvidenceCap::default();
+        dedup_and_cap(&mut found, &mut cap);
+        let lines = |t: u32| -> Vec<u32> {
+            let mut l: Vec<u32> = found
+                .iter()
+                .filter(|x| x.target == t)
+                .map(|x| x.line)
+                .collect();
+            l.sort_unstable();
+            l
+        };
+        assert_eq!(
+            lines(2),
+            (1..=MAX_EVIDENCE_LINES as u32).collect::<Vec<_>>()
+        );
+        assert_eq!(lines(3), [1, 2, 3]);
+        let weight = |t: u32| -> f32 {
+            found
+                .iter()
+                .filter(|x| x.target == t)
+                .map(|x| x.weight)
+                .sum()
+        };
+        assert_eq!(weight(2), 125.0);
+        assert_eq!(weight(3), 3.0);
+        assert_eq!(cap.summary(), Some((1, MAX_EVIDENCE_LINES as u32 + 1)));
+        // A symmetric relation is one edge either way round: both directions share the cap.
+        let mut both: Vec<Found> = (1..=150)
+            .flat_map(|l| {
+                let other = |s, t| Found {
+                    kind: RelationKind::Other,
+                    ..f(s, t, l, 0.5)
+                };
+                [other(4, 5), other(5, 4)]
+            })
+            .collect();
+        let mut cap2 = EvidenceCap::default();
+        dedup_and_cap(&mut both, &mut cap2);
+        assert_eq!(both.len(), 2 * MAX_EVIDENCE_LINES);
+        assert!(both.iter().all(|x| x.line as usize <= MAX_EVIDENCE_LINES));
+        assert_eq!(both.iter().map(|x| x.weight).sum::<f32>(), 150.0);
+        assert_eq!(cap2.summary(), Some((1, MAX_EVIDENCE_LINES as u32 + 1)));
+        // Compacting again (as a long note does while it is read) changes nothing.
+        let before = found.clone();
+        dedup_and_cap(&mut found, &mut cap);
+        assert_eq!(found, before);
+    }
 }
