@@ -46,6 +46,17 @@ impl EntityKey {
         Self(k)
     }
 
+    /// The key in the high 24 bits of a `u32`, `low` (8 bits) below it. The table holds far
+    /// fewer ids than 2^24 (see the module docs); a key past that reads as the last one.
+    pub fn packed(self, low: u32) -> u32 {
+        self.0.min((1 << 24) - 1) << 8 | (low & 0xff)
+    }
+
+    /// The key of a [`EntityKey::packed`] value.
+    pub fn unpack(packed: u32) -> Self {
+        Self(packed >> 8)
+    }
+
     /// The id this key stands for.
     pub fn as_str(self) -> &'static str {
         table()

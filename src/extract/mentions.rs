@@ -370,12 +370,27 @@ impl MentionMatcher {
         &self,
         text: &str,
         catalog: &Catalog,
+        each: impl FnMut(usize, usize, &[RawMention]),
+    ) {
+        self.find_by_line_with(text, catalog, &mut LineScratch::default(), each);
+    }
+
+    /// [`MentionMatcher::find_by_line`] with buffers kept from call to call (a caller that reads
+    /// a note one line at a time).
+    pub fn find_by_line_with(
+        &self,
+        text: &str,
+        catalog: &Catalog,
+        scratch: &mut LineScratch,
         mut each: impl FnMut(usize, usize, &[RawMention]),
     ) {
-        let mut candidates: Vec<RawMention> = Vec::new();
-        let mut resolved: Vec<RawMention> = Vec::new();
-        let mut cluster: Vec<RawMention> = Vec::new();
-        let mut folded: Vec<u8> = Vec::new();
+        let LineScratch {
+            candidates,
+            resolved,
+            cluster,
+            folded,
+        } = scratch;
+        candidates.clear();
         let longest = self.leftmost.max_pattern_len();
         for (li, (line_start, line)) in lines_with_offsets(text).enumerate() {
             let bytes = line.as_bytes();
@@ -389,14 +404,14 @@ impl MentionMatcher {
                 folded.clear();
                 if from == 0 {
                     folded.push(SEP);
-                    fold_into(bytes.get(..window_end).unwrap_or(&[]), &mut folded);
+                    fold_into(bytes.get(..window_end).unwrap_or(&[]), folded);
                 } else {
-                    fold_into(bytes.get(from - 1..window_end).unwrap_or(&[]), &mut folded);
+                    fold_into(bytes.get(from - 1..window_end).unwrap_or(&[]), folded);
                 }
                 // A pattern `SEP word…` at folded offset `i` is the word at line offset
                 // `from + i`.
                 let mut next = seg_end;
-                for m in self.leftmost.find_iter(&folded) {
+                for m in self.leftmost.find_iter(&**folded) {
                     if from + m.start() >= seg_end {
                         break;
                     }
@@ -409,7 +424,7 @@ impl MentionMatcher {
                         end,
                         m.pattern().as_usize(),
                         catalog,
-                        &mut candidates,
+                        candidates,
                     ) {
                         continue;
                     }
@@ -426,7 +441,7 @@ impl MentionMatcher {
                                 start + len - 1,
                                 inner.pattern().as_usize(),
                                 catalog,
-                                &mut candidates,
+                                candidates,
                             );
                         }
                     }
@@ -435,9 +450,9 @@ impl MentionMatcher {
                 let done = next >= bytes.len();
                 let settled = candidates.iter().all(|c| c.end <= line_start + next);
                 if !candidates.is_empty() && (done || settled) {
-                    resolve_overlaps(&mut candidates, &mut cluster, &mut resolved);
+                    resolve_overlaps(candidates, cluster, resolved);
                     candidates.clear();
-                    each(li, line_start, &resolved);
+                    each(li, line_start, resolved);
                 }
                 if done {
                     break;
@@ -554,6 +569,15 @@ fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
         offset += line.len();
         (start, line)
     })
+}
+
+/// Buffers of [`MentionMatcher::find_by_line_with`].
+#[derive(Default)]
+pub struct LineScratch {
+    candidates: Vec<RawMention>,
+    resolved: Vec<RawMention>,
+    cluster: Vec<RawMention>,
+    folded: Vec<u8>,
 }
 
 /// An alias written like an abbreviation (`RAM`, `S3`, `EC2`): matched by the abbreviation rules.
@@ -862,6 +886,13 @@ fn pick_longest(cluster: &mut Vec<RawMention>, out: &mut Vec<RawMention>) {
 pub(crate) mod tests {
     use super::*;
     use crate::catalog::{CatalogRelation, Entry, EntryKind, RelationKind};
+
+    #[test]
+    fn built_in_names_fit_a_unit() {
+        // A mention keeps its length in 8 bits; a longer one would be cut.
+        let matcher = MentionMatcher::new(Catalog::builtin()).unwrap();
+        assert!(matcher.leftmost.max_pattern_len() <= crate::extract::MAX_MENTION_LEN);
+    }
 
     fn entry(
         id: &str,

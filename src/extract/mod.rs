@@ -18,6 +18,7 @@ pub use self::mentions::{MatcherError, MentionMatcher, RawMention};
 pub use self::relations::{Found, LineFacts, Unit};
 pub use self::topics::{is_topic_title, slug, topic_id};
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 
@@ -27,16 +28,22 @@ use crate::catalog::{Catalog, EntryKind, RelationKind};
 use crate::graph::{Entity, EntityKind, Evidence, KnowledgeGraph, Relation};
 use crate::notes::{LoadedNotes, Note, Warning};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
-/// A mention of an entity in a section: 16 bytes (a big collection holds millions).
+/// Longest mention kept whole (bytes); a longer one is cut to it. A mention is a catalog name
+/// found in the text: far shorter.
+pub const MAX_MENTION_LEN: usize = u8::MAX as usize;
+
+/// A mention of an entity in a section: 12 bytes (a big collection holds millions).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "MentionJson", into = "MentionJson")]
 pub struct Mention {
-    entity: EntityKey,
+    /// The entity's key (high 24 bits) and the mention's length in bytes (low 8 bits; a
+    /// mention is a catalog name, longer ones are cut to [`MAX_MENTION_LEN`]).
+    entity_len: u32,
     /// 1-based line in the note.
     pub line: u32,
-    /// Byte range in the note's text (notes are far below 4 GiB: the loader caps a file's size).
+    /// Start in the note's text (bytes; notes are far below 4 GiB: the loader caps a file's
+    /// size).
     start: u32,
-    end: u32,
 }
 
 impl Mention {
@@ -46,18 +53,17 @@ impl Mention {
     }
 
     fn of_key(entity: EntityKey, line: u32, byte_start: usize, byte_end: usize) -> Self {
-        let at = |b: usize| u32::try_from(b).unwrap_or(u32::MAX);
+        let len = byte_end.saturating_sub(byte_start).min(MAX_MENTION_LEN) as u32;
         Self {
-            entity,
+            entity_len: entity.packed(len),
             line,
-            start: at(byte_start),
-            end: at(byte_end),
+            start: u32::try_from(byte_start).unwrap_or(u32::MAX),
         }
     }
 
     /// The mentioned entity's id.
     pub fn entity_id(&self) -> &'static str {
-        self.entity.as_str()
+        EntityKey::unpack(self.entity_len).as_str()
     }
 
     /// Start of the mention in its note's text (bytes).
@@ -67,7 +73,7 @@ impl Mention {
 
     /// End of the mention in its note's text (bytes, exclusive).
     pub fn byte_end(&self) -> usize {
-        self.end as usize
+        self.byte_start() + (self.entity_len & 0xff) as usize
     }
 }
 
@@ -493,28 +499,32 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         let e = start_of(i + 1).map_or(text.len(), |n| n.saturating_sub(1));
         text.get(s..e.max(s)).unwrap_or("").trim_end_matches('\r')
     };
-    // Mentions, one list of line-relative units in line order (a line's units are found by
-    // binary search: no per-line table, which is the biggest buffer of a note of many short
-    // lines).
+    // Mentions are found one line at a time, as the line is read: a note keeps no list of every
+    // line's units, only the mentions made from them. A line's raw text ends with its line break,
+    // so a mention at its end sees the same boundary as in the whole text.
     let ix32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-    let mut units: Vec<Unit> = Vec::new();
-    ex.mentions
-        .find_by_line(text, ex.catalog, |li, base, found| {
-            // A long line comes in several calls, one after the other.
-            units.extend(found.iter().map(|m| Unit {
-                entry: ix32(m.entry),
-                start: ix32(m.start - base),
-                end: ix32(m.end - base),
-                line: ix32(li),
-            }));
-        });
-    units.shrink_to_fit();
-    let units_of = |li: usize| -> &[Unit] {
-        let li = ix32(li);
-        let from = units.partition_point(|u| u.line < li);
-        let rest = units.get(from..).unwrap_or(&[]);
-        rest.get(..rest.partition_point(|u| u.line == li))
-            .unwrap_or(&[])
+    let scratch = std::cell::RefCell::new(mentions::LineScratch::default());
+    let units_of = |li: usize| -> Vec<Unit> {
+        let Some(s) = start_of(li) else {
+            return Vec::new();
+        };
+        let e = start_of(li + 1).unwrap_or(text.len());
+        let mut units = Vec::new();
+        ex.mentions.find_by_line_with(
+            text.get(s..e).unwrap_or(""),
+            ex.catalog,
+            &mut scratch.borrow_mut(),
+            |_, base, found| {
+                // A long line comes in several calls, one after the other.
+                units.extend(found.iter().map(|m| Unit {
+                    entry: ix32(m.entry),
+                    start: ix32(m.start - base),
+                    end: ix32(m.end - base),
+                    line: ix32(li),
+                }));
+            },
+        );
+        units
     };
     // Innermost section per line, and each section's subject.
     const NO_SECTION: u32 = u32::MAX;
@@ -549,7 +559,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             if let Some(h) = heading_line.get_mut(first) {
                 *h = true;
             }
-            own = title_subject(line_text(first), units_of(first), ex);
+            own = title_subject(line_text(first), &units_of(first), ex);
             let mut residual = section.title.as_bytes().to_vec();
             for m in ex.mentions.find(&section.title, ex.catalog) {
                 for b in residual.get_mut(m.start..m.end).unwrap_or(&mut []) {
@@ -611,30 +621,27 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         LineFacts {
             text: t,
             line,
-            units: line_units,
+            units: Cow::Owned(line_units),
             subject,
             heading: heading_line.get(li).copied().unwrap_or(false),
         }
     });
-    let (found, cap) = relations::relations(lines, &ex.kinds, &ex.cues);
-    facts.found = found;
-    facts.relations_capped = cap.summary();
-    // After the relations: their buffers are gone before the mentions are made.
-    // (mentions, first line) per catalog entry.
+    // (mentions, first line) per catalog entry, and the mentions, lines outside every section
+    // dropped. A note's first line with units becomes the list in place (a megabyte line's units
+    // are most of its mentions; a unit's 16 bytes hold a 12-byte mention).
     let mut by_entry: Vec<(u32, u32)> = vec![(0, 0); ex.catalog.entries.len()];
-    for u in &units {
-        if let Some((count, first)) = by_entry.get_mut(u.ix()) {
-            if *count == 0 {
-                *first = u.line + 1;
+    let mut mentions: Vec<Mention> = Vec::new();
+    let (found, cap) = relations::relations(lines, &ex.kinds, &ex.cues, |line| {
+        let units = line.units.into_owned();
+        for u in &units {
+            if let Some((count, first)) = by_entry.get_mut(u.ix()) {
+                if *count == 0 {
+                    *first = u.line + 1;
+                }
+                *count += 1;
             }
-            *count += 1;
         }
-    }
-    // The units become the note's mentions in place (same size and alignment: no second list of
-    // a mention-dense note), lines outside every section dropped.
-    let mentions: Vec<Mention> = units
-        .into_iter()
-        .filter_map(|u| {
+        let mention = |u: Unit| {
             section_at(&section_of_line, u.line as usize)?;
             let key = *ex.keys.get(u.ix())?;
             let base = start_of(u.line as usize)?;
@@ -644,8 +651,15 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
                 base + u.start as usize,
                 base + u.end as usize,
             ))
-        })
-        .collect();
+        };
+        if mentions.is_empty() {
+            mentions = units.into_iter().filter_map(mention).collect();
+        } else {
+            mentions.extend(units.into_iter().filter_map(mention));
+        }
+    });
+    facts.found = found;
+    facts.relations_capped = cap.summary();
     share_by_section(
         mentions,
         |m| section_at(&section_of_line, m.line.saturating_sub(1) as usize),
@@ -1031,8 +1045,26 @@ mod tests {
     #[test]
     fn mentions_and_relations_stay_compact() {
         // A big collection holds millions of each: the layout is part of the memory budget.
-        assert_eq!(std::mem::size_of::<Mention>(), 16);
+        assert_eq!(std::mem::size_of::<Mention>(), 12);
+        // A note's units become its mentions in place (a buffer of 16-byte units holds the
+        // 12-byte mentions made from them).
+        assert_eq!(
+            std::mem::align_of::<Unit>(),
+            std::mem::align_of::<Mention>()
+        );
+        assert!(std::mem::size_of::<Unit>() >= std::mem::size_of::<Mention>());
         assert!(std::mem::size_of::<Found>() <= 20);
+        // Longer than any catalog name: cut, never past where it started plus the cap.
+        let long = Mention::new("s3", 1, 10, 10 + 1000);
+        assert_eq!(
+            (long.byte_start(), long.byte_end()),
+            (10, 10 + MAX_MENTION_LEN)
+        );
+        let m = Mention::new("lambda", 7, 3_000_000_000, 3_000_000_200);
+        assert_eq!(
+            (m.byte_start(), m.byte_end()),
+            (3_000_000_000, 3_000_000_200)
+        );
         let m = Mention::new("lambda", 7, 10, 16);
         assert_eq!(
             (m.entity_id(), m.line, m.byte_start(), m.byte_end()),

@@ -28,8 +28,8 @@ pub struct Unit {
     /// Byte range in the line (u32: a note holds one unit per mention while it is read).
     pub start: u32,
     pub end: u32,
-    /// 0-based line in the note: a unit has the size and alignment of a [`super::Mention`], so
-    /// the note's units become its mentions in place.
+    /// 0-based line in the note: a unit has the alignment of a [`super::Mention`] and is no
+    /// smaller, so the note's units become its mentions in place.
     pub line: u32,
 }
 
@@ -48,7 +48,7 @@ pub struct LineFacts<'a> {
     /// 1-based line number.
     pub line: u32,
     /// Mentions in the line, in order.
-    pub units: &'a [Unit],
+    pub units: Cow<'a, [Unit]>,
     /// The entity the enclosing section is about, if any.
     pub subject: Option<usize>,
     /// The line is a section heading.
@@ -237,11 +237,13 @@ const SHORT_SENTENCE: usize = 110;
 
 /// Relations in the lines of one note: each (source, target, kind, line) once, in the order found,
 /// at most [`MAX_EVIDENCE_LINES`] lines of each (source, target, kind) (see [`dedup_and_cap`]); and
-/// which relations had more.
+/// which relations had more. Each line is handed to `done` once read (its units can then become
+/// mentions without a copy of them all being kept).
 pub fn relations<'a>(
     lines: impl IntoIterator<Item = LineFacts<'a>>,
     kinds: &[EntryKind],
     cues: &CueMatcher,
+    mut done: impl FnMut(LineFacts<'a>),
 ) -> (Vec<Found>, EvidenceCap) {
     /// The list is compacted (repeats and lines past the cap dropped) when it reaches this size,
     /// then when it doubles: a note that repeats a few relations on every line holds few at once.
@@ -256,6 +258,7 @@ pub fn relations<'a>(
     for facts in lines {
         let trimmed = facts.text.trim();
         if trimmed.is_empty() {
+            done(facts);
             continue;
         }
         let defined = term.take();
@@ -540,6 +543,8 @@ pub fn relations<'a>(
             }
             list = Some(ctx);
         }
+        drop(units);
+        done(facts);
     }
     if let Some(ctx) = &list {
         close_list(ctx, &mut out);
@@ -612,12 +617,12 @@ fn push(out: &mut Vec<Found>, cue: &CueMatch, left: usize, right: usize, line: u
 /// Merges adjacent mentions (`dynamodb's global tables`, `DynamoDB Global table`, and in a heading
 /// `CloudFormation - StackSets`) into one unit whose head is the last; records `head part_of
 /// modifier` when the head is a concept of a service or tool.
-fn compound_units<'a>(
-    facts: &LineFacts<'a>,
+fn compound_units<'f>(
+    facts: &'f LineFacts<'_>,
     kinds: &[EntryKind],
     out: &mut Vec<Found>,
     repeats: &mut Repeats,
-) -> Cow<'a, [Unit]> {
+) -> Cow<'f, [Unit]> {
     let gap = |a: &Unit, b: &Unit| {
         facts
             .text
@@ -659,10 +664,10 @@ fn compound_units<'a>(
                 }
             }
         }
-        return Cow::Borrowed(facts.units);
+        return Cow::Borrowed(&facts.units);
     }
     let mut units: Vec<Unit> = Vec::with_capacity(facts.units.len());
-    for &u in facts.units {
+    for &u in facts.units.iter() {
         repeats.drop_if_many(out);
         if let Some(prev) = units.last_mut() {
             let gap = facts

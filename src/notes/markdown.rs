@@ -28,11 +28,13 @@ pub fn parse(file: &str, text: &str, warnings: &mut Vec<Warning>) -> Parsed {
 
 /// pulldown-cmark builds a tree of the whole input before the first event; a huge note is cut
 /// into pieces of about this size at headings (or paragraph starts), so memory stays bounded.
-const CHUNK_BYTES: usize = 1 << 20;
+/// The tree can take 30 bytes per byte of input (a paragraph of a million `[[`: 58 MB for a
+/// 2 MB piece), so pieces are kept small; parsing many pieces costs no more than one.
+const CHUNK_BYTES: usize = 256 << 10;
 
 /// A piece with no heading or paragraph start to cut at is cut at any line past this size
 /// (outside code and comments): a paragraph this long may then be parsed as two.
-const HARD_CHUNK_BYTES: usize = 2 << 20;
+const HARD_CHUNK_BYTES: usize = 512 << 10;
 
 /// Lines longer than this (bytes) are given to pulldown-cmark with their ASCII punctuation after
 /// the first [`LINE_HEAD`] bytes masked (see [`mask_long_lines`]).
