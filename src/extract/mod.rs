@@ -520,7 +520,6 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
                     entry: ix32(m.entry),
                     start: ix32(m.start - base),
                     end: ix32(m.end - base),
-                    line: ix32(li),
                 }));
             },
         );
@@ -627,35 +626,37 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         }
     });
     // (mentions, first line) per catalog entry, and the mentions, lines outside every section
-    // dropped. A note's first line with units becomes the list in place (a megabyte line's units
-    // are most of its mentions; a unit's 16 bytes hold a 12-byte mention).
+    // dropped. The units of a line handed over whole become the note's list in place when it is
+    // still empty (a megabyte line's units are most of its mentions; a unit and a mention have
+    // the same size).
     let mut by_entry: Vec<(u32, u32)> = vec![(0, 0); ex.catalog.entries.len()];
     let mut mentions: Vec<Mention> = Vec::new();
-    let (found, cap) = relations::relations(lines, &ex.kinds, &ex.cues, |line| {
-        let units = line.units.into_owned();
-        for u in &units {
+    let (found, cap) = relations::relations(lines, &ex.kinds, &ex.cues, |line, units| {
+        let li = line.saturating_sub(1) as usize;
+        for u in units.iter() {
             if let Some((count, first)) = by_entry.get_mut(u.ix()) {
                 if *count == 0 {
-                    *first = u.line + 1;
+                    *first = line;
                 }
                 *count += 1;
             }
         }
+        let (in_section, base) = (section_at(&section_of_line, li).is_some(), start_of(li));
         let mention = |u: Unit| {
-            section_at(&section_of_line, u.line as usize)?;
             let key = *ex.keys.get(u.ix())?;
-            let base = start_of(u.line as usize)?;
+            let base = base.filter(|_| in_section)?;
             Some(Mention::of_key(
                 key,
-                u.line + 1,
+                line,
                 base + u.start as usize,
                 base + u.end as usize,
             ))
         };
-        if mentions.is_empty() {
-            mentions = units.into_iter().filter_map(mention).collect();
-        } else {
-            mentions.extend(units.into_iter().filter_map(mention));
+        match units {
+            Cow::Owned(units) if mentions.is_empty() => {
+                mentions = units.into_iter().filter_map(mention).collect();
+            }
+            units => mentions.extend(units.iter().copied().filter_map(mention)),
         }
     });
     facts.found = found;
@@ -1046,13 +1047,12 @@ mod tests {
     fn mentions_and_relations_stay_compact() {
         // A big collection holds millions of each: the layout is part of the memory budget.
         assert_eq!(std::mem::size_of::<Mention>(), 12);
-        // A note's units become its mentions in place (a buffer of 16-byte units holds the
-        // 12-byte mentions made from them).
+        // A line's units become mentions in place.
+        assert_eq!(std::mem::size_of::<Unit>(), std::mem::size_of::<Mention>());
         assert_eq!(
             std::mem::align_of::<Unit>(),
             std::mem::align_of::<Mention>()
         );
-        assert!(std::mem::size_of::<Unit>() >= std::mem::size_of::<Mention>());
         assert!(std::mem::size_of::<Found>() <= 20);
         // Longer than any catalog name: cut, never past where it started plus the cap.
         let long = Mention::new("s3", 1, 10, 10 + 1000);

@@ -20,17 +20,15 @@ use crate::catalog::{EntryKind, RelationKind};
 use super::cues::{CueMatch, CueMatcher, Direction};
 use super::markers::strip_bullet;
 
-/// An entity mention inside one line, positions relative to the line.
+/// An entity mention inside one line, positions relative to the line: 12 bytes with 4-byte
+/// alignment, like a [`super::Mention`], so a line's units become mentions in place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unit {
     /// Catalog entry index.
     pub entry: u32,
-    /// Byte range in the line (u32: a note holds one unit per mention while it is read).
+    /// Byte range in the line (u32: a megabyte line holds one unit per mention while it is read).
     pub start: u32,
     pub end: u32,
-    /// 0-based line in the note: a unit has the alignment of a [`super::Mention`] and is no
-    /// smaller, so the note's units become its mentions in place.
-    pub line: u32,
 }
 
 impl Unit {
@@ -237,13 +235,14 @@ const SHORT_SENTENCE: usize = 110;
 
 /// Relations in the lines of one note: each (source, target, kind, line) once, in the order found,
 /// at most [`MAX_EVIDENCE_LINES`] lines of each (source, target, kind) (see [`dedup_and_cap`]); and
-/// which relations had more. Each line is handed to `done` once read (its units can then become
-/// mentions without a copy of them all being kept).
+/// which relations had more. Each line's units are handed to `done` once, as found, with the
+/// line's number: at the end of the line, or before compound units are merged in their place (so
+/// that a megabyte line's units can become its mentions without a second list of units).
 pub fn relations<'a>(
     lines: impl IntoIterator<Item = LineFacts<'a>>,
     kinds: &[EntryKind],
     cues: &CueMatcher,
-    mut done: impl FnMut(LineFacts<'a>),
+    mut done: impl FnMut(u32, Cow<'_, [Unit]>),
 ) -> (Vec<Found>, EvidenceCap) {
     /// The list is compacted (repeats and lines past the cap dropped) when it reaches this size,
     /// then when it doubles: a note that repeats a few relations on every line holds few at once.
@@ -255,10 +254,10 @@ pub fn relations<'a>(
     let mut list: Option<ListContext> = None;
     // A term line (`- Rolling :`) whose next line defines it.
     let mut term: Option<(usize, usize, bool)> = None;
-    for facts in lines {
+    for mut facts in lines {
         let trimmed = facts.text.trim();
         if trimmed.is_empty() {
-            done(facts);
+            done(facts.line, std::mem::take(&mut facts.units));
             continue;
         }
         let defined = term.take();
@@ -276,7 +275,7 @@ pub fn relations<'a>(
             compact_at = (out.len() * 2).max(COMPACT_FROM);
         }
         repeats.new_line(&out);
-        let units = compound_units(&facts, kinds, &mut out, &mut repeats);
+        let (units, handed) = compound_units(&mut facts, kinds, &mut out, &mut repeats, &mut done);
         let list_anchor = list.as_ref().map(|c| c.anchor);
         let implied = list_anchor.or(facts.subject);
         let mut produced = false;
@@ -543,8 +542,9 @@ pub fn relations<'a>(
             }
             list = Some(ctx);
         }
-        drop(units);
-        done(facts);
+        if !handed {
+            done(facts.line, Cow::Owned(units));
+        }
     }
     if let Some(ctx) = &list {
         close_list(ctx, &mut out);
@@ -616,19 +616,19 @@ fn push(out: &mut Vec<Found>, cue: &CueMatch, left: usize, right: usize, line: u
 
 /// Merges adjacent mentions (`dynamodb's global tables`, `DynamoDB Global table`, and in a heading
 /// `CloudFormation - StackSets`) into one unit whose head is the last; records `head part_of
-/// modifier` when the head is a concept of a service or tool.
-fn compound_units<'f>(
-    facts: &'f LineFacts<'_>,
+/// modifier` when the head is a concept of a service or tool. Takes the line's units; when some
+/// merge, they are handed to `done` first and merged in place. Returns the units and whether
+/// they were handed.
+fn compound_units(
+    facts: &mut LineFacts<'_>,
     kinds: &[EntryKind],
     out: &mut Vec<Found>,
     repeats: &mut Repeats,
-) -> Cow<'f, [Unit]> {
-    let gap = |a: &Unit, b: &Unit| {
-        facts
-            .text
-            .get(a.end as usize..b.start as usize)
-            .unwrap_or("x")
-    };
+    done: &mut impl FnMut(u32, Cow<'_, [Unit]>),
+) -> (Vec<Unit>, bool) {
+    let mut units = std::mem::take(&mut facts.units).into_owned();
+    let (text, line, heading) = (facts.text, facts.line, facts.heading);
+    let gap = |a: &Unit, b: &Unit| text.get(a.end as usize..b.start as usize).unwrap_or("x");
     let is_part = |modifier: usize, head: usize| {
         kinds.get(head) == Some(&EntryKind::Concept)
             && matches!(
@@ -639,17 +639,16 @@ fn compound_units<'f>(
     let merges = |a: &Unit, b: &Unit| {
         let g = gap(a, b);
         (a.ix() == b.ix() && is_compound_gap(g, true))
-            || (is_compound_gap(g, facts.heading) && is_part(a.ix(), b.ix()))
+            || (is_compound_gap(g, heading) && is_part(a.ix(), b.ix()))
     };
     // Nothing to merge (the usual case): the line's units as they are, and only the heading
     // pairs, in the order the loop below would find them.
-    if !facts
-        .units
+    if !units
         .windows(2)
         .any(|w| matches!(w, [a, b] if merges(a, b)))
     {
-        if facts.heading {
-            for w in facts.units.windows(2) {
+        if heading {
+            for w in units.windows(2) {
                 if let [a, b] = w
                     && is_heading_pair_gap(gap(a, b))
                     && a.ix() != b.ix()
@@ -658,37 +657,37 @@ fn compound_units<'f>(
                         source: a.entry,
                         target: b.entry,
                         kind: RelationKind::Other,
-                        line: facts.line,
+                        line,
                         weight: 0.5,
                     });
                 }
             }
         }
-        return Cow::Borrowed(&facts.units);
+        return (units, false);
     }
-    let mut units: Vec<Unit> = Vec::with_capacity(facts.units.len());
-    for &u in facts.units.iter() {
+    done(line, Cow::Borrowed(&units));
+    // Merged in place: `units[..kept]` are the compound units so far, the last one `prev`.
+    let mut kept: usize = 0;
+    for read in 0..units.len() {
+        let Some(&u) = units.get(read) else { break };
         repeats.drop_if_many(out);
-        if let Some(prev) = units.last_mut() {
-            let gap = facts
-                .text
-                .get(prev.end as usize..u.start as usize)
-                .unwrap_or("x");
+        if let Some(prev) = kept.checked_sub(1).and_then(|p| units.get_mut(p)) {
+            let gap = text.get(prev.end as usize..u.start as usize).unwrap_or("x");
             if prev.ix() == u.ix() && is_compound_gap(gap, true) {
                 prev.end = u.end;
                 continue;
             }
-            if facts.heading && is_heading_pair_gap(gap) && prev.ix() != u.ix() {
+            if heading && is_heading_pair_gap(gap) && prev.ix() != u.ix() {
                 // `RTO and RPO`, `Infrastructure as Code - CloudFormation`: the section pairs them.
                 out.push(Found {
                     source: prev.entry,
                     target: u.entry,
                     kind: RelationKind::Other,
-                    line: facts.line,
+                    line,
                     weight: 0.5,
                 });
             }
-            if is_compound_gap(gap, facts.heading) {
+            if is_compound_gap(gap, heading) {
                 let modifier = prev.ix();
                 let head_kind = kinds.get(u.ix());
                 let mod_kind = kinds.get(modifier);
@@ -699,22 +698,25 @@ fn compound_units<'f>(
                         source: u.entry,
                         target: entry32(modifier),
                         kind: RelationKind::PartOf,
-                        line: facts.line,
+                        line,
                         weight: 1.0,
                     });
                     *prev = Unit {
                         entry: u.entry,
                         start: prev.start,
                         end: u.end,
-                        line: u.line,
                     };
                     continue;
                 }
             }
         }
-        units.push(u);
+        if let Some(slot) = units.get_mut(kept) {
+            *slot = u;
+        }
+        kept += 1;
     }
-    Cow::Owned(units)
+    units.truncate(kept);
+    (units, true)
 }
 
 fn is_heading_pair_gap(gap: &str) -> bool {
