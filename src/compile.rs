@@ -29,8 +29,8 @@ pub struct Compiled {
 impl Compiled {
     /// The note and section behind a [`SectionFacts`].
     pub fn section(&self, facts: &SectionFacts) -> Option<(&Note, &Section)> {
-        let note = self.notes.notes.get(facts.note)?;
-        let section = note.sections.get(facts.section)?;
+        let note = self.notes.notes.get(facts.note as usize)?;
+        let section = note.sections.get(facts.section as usize)?;
         Some((note, section))
     }
 

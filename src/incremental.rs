@@ -444,7 +444,8 @@ impl Incremental {
         let position = loaded.notes.binary_search_by(|n| n.file.as_str().cmp(rel));
         let sections = &mut self.compiled.sections;
         let range = |sections: &Vec<crate::extract::SectionFacts>, ix: usize| {
-            sections.partition_point(|f| f.note < ix)..sections.partition_point(|f| f.note <= ix)
+            sections.partition_point(|f| (f.note as usize) < ix)
+                ..sections.partition_point(|f| f.note as usize <= ix)
         };
         let old_note = match (position, note) {
             (Ok(ix), Some(note)) => {
@@ -467,7 +468,7 @@ impl Incremental {
             }
             (Err(ix), Some(note)) => {
                 let mut facts = self.extractor.note_facts(ix, &note);
-                let at = sections.partition_point(|f| f.note < ix);
+                let at = sections.partition_point(|f| (f.note as usize) < ix);
                 for f in &mut sections[at..] {
                     f.note += 1;
                 }

@@ -342,8 +342,9 @@ fn check_sections(text: &str, sections: &[Section]) -> Result<(), TestCaseError>
         );
         prop_assert!(s.line_start >= last_start);
         last_start = s.line_start;
-        prop_assert!(s.byte_start <= s.byte_end && s.byte_end <= text.len());
-        prop_assert!(text.is_char_boundary(s.byte_start) && text.is_char_boundary(s.byte_end));
+        prop_assert!(s.byte_start <= s.byte_end && s.byte_range().end <= text.len());
+        let r = s.byte_range();
+        prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
         by_level
             .entry(s.level)
             .or_default()

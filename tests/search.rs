@@ -83,12 +83,12 @@ fn note(file: &str, secs: &[Sec], note_index: usize) -> (Note, Vec<SectionFacts>
             level: level as u8,
             line_start: starts[i].0,
             line_end,
-            byte_start: starts[i].1,
-            byte_end,
+            byte_start: starts[i].1 as u32,
+            byte_end: byte_end as u32,
         });
         facts.push(SectionFacts {
-            note: note_index,
-            section: i,
+            note: note_index as u32,
+            section: i as u32,
             mentions: s
                 .mentions
                 .iter()

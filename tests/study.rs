@@ -44,8 +44,8 @@ fn section(text: &str, slug: &str, title: &str, lines: (u32, u32)) -> Section {
         level: 1,
         line_start: lines.0,
         line_end: lines.1,
-        byte_start: line_start_byte(text, lines.0),
-        byte_end: line_start_byte(text, lines.1 + 1),
+        byte_start: line_start_byte(text, lines.0) as u32,
+        byte_end: line_start_byte(text, lines.1 + 1) as u32,
     }
 }
 

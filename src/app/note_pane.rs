@@ -567,11 +567,14 @@ fn section_job(
     let mut mentions: Vec<_> = facts
         .mentions
         .iter()
-        .filter(|m| m.byte_start() >= section.byte_start && m.byte_end() <= section.byte_end)
+        .filter(|m| {
+            section.byte_range().contains(&m.byte_start())
+                && m.byte_end() <= section.byte_end as usize
+        })
         .collect();
     mentions.sort_by_key(|m| m.byte_start());
     let mut next = mentions.into_iter().peekable();
-    let mut offset = section.byte_start;
+    let mut offset = section.byte_start as usize;
     let text = note.section_text(section);
     let markdown = note.format == crate::notes::NoteFormat::Markdown;
     let mut in_fence = false;

@@ -138,10 +138,10 @@ pub struct Marker {
 /// What extraction found in one section.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SectionFacts {
-    /// Index into [`LoadedNotes::notes`].
-    pub note: usize,
+    /// Index into [`LoadedNotes::notes`] (u32: a collection holds one per section).
+    pub note: u32,
     /// Index into that note's `sections`.
-    pub section: usize,
+    pub section: u32,
     pub mentions: Mentions,
     pub markers: Vec<Marker>,
 }
@@ -579,8 +579,8 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         }
         stack.push((section.level, section.line_end, subject));
         facts.sections.push(SectionFacts {
-            note: note_ix,
-            section: si,
+            note: ix32(note_ix),
+            section: ix32(si),
             ..SectionFacts::default()
         });
     }
@@ -1003,7 +1003,11 @@ mod tests {
                 .iter()
                 .map(|m| (m.entity_id().to_owned(), m.line, m.byte_start()))
                 .collect();
-            assert_eq!(&got, want, "section {}", note.sections[sf.section].id);
+            assert_eq!(
+                &got, want,
+                "section {}",
+                note.sections[sf.section as usize].id
+            );
             if let Some(all) = &sf.mentions.all {
                 assert!(Arc::ptr_eq(
                     shared.get_or_insert_with(|| Arc::clone(all)),

@@ -695,10 +695,7 @@ mod tests {
         );
         assert_eq!(p.links[0].line, 4);
         let text = "intro\r\n\r\n# A\r\ntext [[B]]\r\n\r\n# C\r\n";
-        assert_eq!(
-            &text[p.sections[1].byte_start..p.sections[1].byte_end],
-            "# A\r\ntext [[B]]"
-        );
+        assert_eq!(&text[p.sections[1].byte_range()], "# A\r\ntext [[B]]");
     }
 
     #[test]

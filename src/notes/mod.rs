@@ -104,9 +104,17 @@ pub struct Section {
     pub line_start: u32,
     /// 1-based last line, inclusive. Sections of the same level never overlap.
     pub line_end: u32,
-    /// Byte range of the section in [`Note::text`], `line_start..=line_end`.
-    pub byte_start: usize,
-    pub byte_end: usize,
+    /// Byte range of the section in [`Note::text`], `line_start..=line_end` (u32: the loader caps
+    /// a note's size far below 4 GiB, and a note of many headings holds one per heading).
+    pub byte_start: u32,
+    pub byte_end: u32,
+}
+
+impl Section {
+    /// [`Section::byte_start`]`..`[`Section::byte_end`] as a range of the note's text.
+    pub fn byte_range(&self) -> std::ops::Range<usize> {
+        self.byte_start as usize..self.byte_end as usize
+    }
 }
 
 /// Titles of the enclosing sections of `section` among `sections` (its note's), outermost
@@ -155,8 +163,6 @@ impl Note {
 
     /// The text of a section of this note.
     pub fn section_text(&self, section: &Section) -> &str {
-        self.text
-            .get(section.byte_start..section.byte_end)
-            .unwrap_or("")
+        self.text.get(section.byte_range()).unwrap_or("")
     }
 }

@@ -262,11 +262,13 @@ fn docs_of<'a>(
             // Sub-sections follow their parent; the parent's own text stops at the first one.
             let own_len = note
                 .sections
-                .get(facts.section + 1)
+                .get(facts.section as usize + 1)
                 .filter(|next| {
                     next.byte_start > section.byte_start && next.byte_start < section.byte_end
                 })
-                .map_or(full.len(), |next| next.byte_start - section.byte_start);
+                .map_or(full.len(), |next| {
+                    (next.byte_start - section.byte_start) as usize
+                });
             let text = full.get(..own_len).unwrap_or(full).to_owned();
             let ancestors = note
                 .heading_path(section)

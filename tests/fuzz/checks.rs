@@ -107,14 +107,13 @@ pub fn check_note(note: &Note) -> Result<(), String> {
         }
         let first = spans[s.line_start as usize - 1];
         let last = spans[s.line_end as usize - 1];
-        if s.byte_start != first.0 || s.byte_end != last.1.max(first.0) {
+        if s.byte_range() != (first.0..last.1.max(first.0)) {
             return Err(format!(
                 "{at}: bytes {}..{} are not lines' {}..{}",
                 s.byte_start, s.byte_end, first.0, last.1
             ));
         }
-        if text.get(s.byte_start..s.byte_end).is_none()
-            || note.section_text(s).len() != s.byte_end - s.byte_start
+        if text.get(s.byte_range()).is_none() || note.section_text(s).len() != s.byte_range().len()
         {
             return Err(format!("{at}: bytes not on character boundaries"));
         }

@@ -182,7 +182,7 @@ fn the_note_checks_catch_broken_sections() {
     assert!(broken(&|n| n.sections[2].line_end = 99).contains("outside"));
     let end_at = |n: &mut cloudatlas::notes::Note, k: usize, line: u32| {
         n.sections[k].line_end = line;
-        n.sections[k].byte_end = checks::line_spans(&n.text)[line as usize - 1].1;
+        n.sections[k].byte_end = checks::line_spans(&n.text)[line as usize - 1].1 as u32;
     };
     assert!(broken(&|n| end_at(n, 0, 5)).contains("share lines"));
     assert!(broken(&|n| end_at(n, 1, 5)).contains("runs past its parent"));
