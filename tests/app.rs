@@ -652,7 +652,7 @@ fn a_warning_shows_its_file_and_line_in_the_app() {
         1
     );
     assert!(h.state().warning_view.is_none());
-    h.get_by_label("1 warnings").click();
+    h.get_by_label("1 warning").click();
     h.run();
     let view = h
         .state()

@@ -230,6 +230,24 @@ fn a_million_unclosed_wikilinks() {
         compiled.graph.entity("s3").map(|e| e.mentions),
         Some(100_000)
     );
+    // The S3 – IAM relation of 100,000 lines keeps its first 100 as evidence, says so, and
+    // still weighs every line.
+    let g = &compiled.graph.graph;
+    let s3 = compiled.graph.node("s3").unwrap();
+    let edges: Vec<_> = g.edges(s3).map(|e| e.weight()).collect();
+    assert!(!edges.is_empty());
+    let max = cloudatlas::extract::MAX_EVIDENCE_LINES;
+    for rel in &edges {
+        assert!(rel.evidence.len() <= max, "{}", rel.evidence.len());
+    }
+    let capped = edges.iter().find(|r| r.evidence.len() == max).unwrap();
+    assert!(capped.weight >= 100_000.0 * 0.5, "{}", capped.weight);
+    let warning = compiled
+        .warnings
+        .iter()
+        .find(|w| w.file == "lines.md" && w.message.contains("stated on more than"))
+        .expect("a warning about the evidence kept");
+    assert_eq!(warning.line, Some(max as u32 + 1));
 }
 
 #[test]

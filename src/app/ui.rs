@@ -341,8 +341,9 @@ impl Explorer {
                     let warnings = col.compiled.warnings.len();
                     if warnings > 0 {
                         ui.separator();
-                        let text =
-                            RichText::new(format!("{warnings} warnings")).color(self.theme.warning);
+                        let plural = if warnings == 1 { "" } else { "s" };
+                        let text = RichText::new(format!("{warnings} warning{plural}"))
+                            .color(self.theme.warning);
                         if ui
                             .button(text)
                             .on_hover_text("Show the warnings and the lines they are about")

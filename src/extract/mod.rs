@@ -15,7 +15,7 @@ pub use self::cues::{CUES, Cue, CueMatcher, Direction};
 pub use self::ids::EntityKey;
 pub use self::markers::classify as classify_marker;
 pub use self::mentions::{MatcherError, MentionMatcher, RawMention};
-pub use self::relations::{Found, LineFacts, Unit};
+pub use self::relations::{Found, LineFacts, MAX_EVIDENCE_LINES, Unit};
 pub use self::topics::{is_topic_title, slug, topic_id};
 
 use std::borrow::Cow;
