@@ -620,7 +620,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         LineFacts {
             text: t,
             line,
-            units: Cow::Owned(line_units),
+            units: line_units,
             subject,
             heading: heading_line.get(li).copied().unwrap_or(false),
         }
@@ -641,10 +641,11 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
                 *count += 1;
             }
         }
-        let (in_section, base) = (section_at(&section_of_line, li).is_some(), start_of(li));
+        // Mentions on lines outside every section are not kept.
+        let base = start_of(li).filter(|_| section_at(&section_of_line, li).is_some());
         let mention = |u: Unit| {
             let key = *ex.keys.get(u.ix())?;
-            let base = base.filter(|_| in_section)?;
+            let base = base?;
             Some(Mention::of_key(
                 key,
                 line,

@@ -46,7 +46,7 @@ pub struct LineFacts<'a> {
     /// 1-based line number.
     pub line: u32,
     /// Mentions in the line, in order.
-    pub units: Cow<'a, [Unit]>,
+    pub units: Vec<Unit>,
     /// The entity the enclosing section is about, if any.
     pub subject: Option<usize>,
     /// The line is a section heading.
@@ -257,7 +257,7 @@ pub fn relations<'a>(
     for mut facts in lines {
         let trimmed = facts.text.trim();
         if trimmed.is_empty() {
-            done(facts.line, std::mem::take(&mut facts.units));
+            done(facts.line, Cow::Owned(std::mem::take(&mut facts.units)));
             continue;
         }
         let defined = term.take();
@@ -626,7 +626,7 @@ fn compound_units(
     repeats: &mut Repeats,
     done: &mut impl FnMut(u32, Cow<'_, [Unit]>),
 ) -> (Vec<Unit>, bool) {
-    let mut units = std::mem::take(&mut facts.units).into_owned();
+    let mut units = std::mem::take(&mut facts.units);
     let (text, line, heading) = (facts.text, facts.line, facts.heading);
     let gap = |a: &Unit, b: &Unit| text.get(a.end as usize..b.start as usize).unwrap_or("x");
     let is_part = |modifier: usize, head: usize| {
