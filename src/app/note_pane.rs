@@ -568,8 +568,8 @@ fn section_job(
         .mentions
         .iter()
         .filter(|m| {
-            section.byte_range().contains(&m.byte_start())
-                && m.byte_end() <= section.byte_end as usize
+            let range = section.byte_range();
+            range.start <= m.byte_start() && m.byte_end() <= range.end
         })
         .collect();
     mentions.sort_by_key(|m| m.byte_start());
