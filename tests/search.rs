@@ -92,7 +92,7 @@ fn note(file: &str, secs: &[Sec], note_index: usize) -> (Note, Vec<SectionFacts>
             mentions: s
                 .mentions
                 .iter()
-                .map(|id| Mention::new(id, starts[i].0, starts[i].1, starts[i].1 + 1))
+                .map(|id| Mention::new(id, starts[i].1, starts[i].1 + 1))
                 .collect(),
             markers: if s.important {
                 vec![Marker {

@@ -56,8 +56,11 @@ fn entity(id: &str, label: &str, kind: EntityKind, category: &str, mentions: u32
     }
 }
 
+/// A mention of `id` at the start of `line` of [`NOTES`] (a mention's line is found from where
+/// it starts).
 fn mention(id: &str, line: u32) -> Mention {
-    Mention::new(id, line, 0, 0)
+    let at = line_start_byte(NOTES, line);
+    Mention::new(id, at, at)
 }
 
 fn marker(kind: MarkerKind, line: u32) -> Marker {

@@ -26,37 +26,35 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, EntryKind, RelationKind};
 use crate::graph::{Entity, EntityKind, Evidence, KnowledgeGraph, Relation};
-use crate::notes::{LoadedNotes, Note, Warning};
+use crate::notes::{LoadedNotes, Note, Section, Warning};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 /// Longest mention kept whole (bytes); a longer one is cut to it. A mention is a catalog name
 /// found in the text: far shorter.
 pub const MAX_MENTION_LEN: usize = u8::MAX as usize;
 
-/// A mention of an entity in a section: 12 bytes (a big collection holds millions).
+/// A mention of an entity in a section: 8 bytes (a big collection holds millions). Its line is
+/// not kept: [`SectionFacts::mentions_with_lines`] counts lines from the section's start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "MentionJson", into = "MentionJson")]
 pub struct Mention {
     /// The entity's key (high 24 bits) and the mention's length in bytes (low 8 bits; a
     /// mention is a catalog name, longer ones are cut to [`MAX_MENTION_LEN`]).
     entity_len: u32,
-    /// 1-based line in the note.
-    pub line: u32,
     /// Start in the note's text (bytes; notes are far below 4 GiB: the loader caps a file's
     /// size).
     start: u32,
 }
 
 impl Mention {
-    /// A mention of `entity_id` on `line` at `byte_start..byte_end` of its note's text.
-    pub fn new(entity_id: &str, line: u32, byte_start: usize, byte_end: usize) -> Self {
-        Self::of_key(EntityKey::of(entity_id), line, byte_start, byte_end)
+    /// A mention of `entity_id` at `byte_start..byte_end` of its note's text.
+    pub fn new(entity_id: &str, byte_start: usize, byte_end: usize) -> Self {
+        Self::of_key(EntityKey::of(entity_id), byte_start, byte_end)
     }
 
-    fn of_key(entity: EntityKey, line: u32, byte_start: usize, byte_end: usize) -> Self {
+    fn of_key(entity: EntityKey, byte_start: usize, byte_end: usize) -> Self {
         let len = byte_end.saturating_sub(byte_start).min(MAX_MENTION_LEN) as u32;
         Self {
             entity_len: entity.packed(len),
-            line,
             start: u32::try_from(byte_start).unwrap_or(u32::MAX),
         }
     }
@@ -81,14 +79,13 @@ impl Mention {
 #[derive(Serialize, Deserialize)]
 struct MentionJson {
     entity_id: String,
-    line: u32,
     byte_start: usize,
     byte_end: usize,
 }
 
 impl From<MentionJson> for Mention {
     fn from(m: MentionJson) -> Self {
-        Mention::new(&m.entity_id, m.line, m.byte_start, m.byte_end)
+        Mention::new(&m.entity_id, m.byte_start, m.byte_end)
     }
 }
 
@@ -96,7 +93,6 @@ impl From<Mention> for MentionJson {
     fn from(m: Mention) -> Self {
         MentionJson {
             entity_id: m.entity_id().to_owned(),
-            line: m.line,
             byte_start: m.byte_start(),
             byte_end: m.byte_end(),
         }
@@ -225,6 +221,21 @@ impl SectionFacts {
         ids.sort_unstable();
         ids.dedup();
         ids.into_iter().map(str::to_owned).collect()
+    }
+
+    /// The mentions with their 1-based lines, in order. `note` and `section` are the ones these
+    /// facts are about ([`crate::compile::Compiled::iter_sections`] gives the three together).
+    /// Lines are counted from the section's start as the mentions go, so a pass costs the
+    /// section's length once.
+    pub fn mentions_with_lines<'a>(
+        &'a self,
+        note: &'a Note,
+        section: &Section,
+    ) -> impl Iterator<Item = (Mention, u32)> + 'a {
+        let mut lines = note.line_counter(section);
+        self.mentions
+            .iter()
+            .map(move |&m| (m, lines.line_at(m.byte_start())))
     }
 }
 
@@ -475,43 +486,84 @@ impl NoteFacts {
     }
 }
 
-/// Byte offsets where each line starts (u32: a note of a million short lines is a hostile input
-/// we compile, and notes are far below 4 GiB).
-fn line_starts(text: &str) -> Vec<u32> {
-    let at = |b: usize| u32::try_from(b).unwrap_or(u32::MAX);
-    let mut starts = Vec::with_capacity(text.len() / 40 + 1);
-    starts.push(0);
-    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| at(i + 1)));
-    if starts.last() == Some(&at(text.len())) && !text.is_empty() {
-        starts.pop();
+/// The lines of a text in order, as `(index, start, end)` byte offsets, `end` past the line
+/// break. Lines as the loader counts them: an empty text is one empty line, and a final line
+/// break does not start another. Streamed: a note of a million short lines keeps no table.
+fn line_spans(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let (mut ix, mut start, mut done) = (0, 0, false);
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', bytes.get(start..).unwrap_or(&[]))
+            .map_or(bytes.len(), |i| start + i + 1);
+        done = end >= bytes.len();
+        let span = (ix, start, end);
+        (ix, start) = (ix + 1, end);
+        Some(span)
+    })
+}
+
+/// A line's text from its span: without the line break and any carriage returns before it.
+fn line_text(text: &str, start: usize, end: usize) -> &str {
+    let raw = text.get(start..end).unwrap_or("");
+    raw.strip_suffix('\n').unwrap_or(raw).trim_end_matches('\r')
+}
+
+/// The innermost section of each line, lines asked in increasing order: the last section (in
+/// order) whose lines hold it. Sections are in order of their first line, so the sections open
+/// at a line are a stack.
+struct Innermost<'s> {
+    sections: &'s [Section],
+    next: usize,
+    open: Vec<u32>,
+}
+
+impl<'s> Innermost<'s> {
+    fn new(sections: &'s [Section]) -> Self {
+        Self {
+            sections,
+            next: 0,
+            open: Vec::new(),
+        }
     }
-    starts.shrink_to_fit();
-    starts
+
+    /// The innermost section of 1-based `line`, and whether a heading starts there.
+    fn at(&mut self, line: u32) -> (Option<usize>, bool) {
+        let mut heading = false;
+        while let Some(s) = self
+            .sections
+            .get(self.next)
+            .filter(|s| s.line_start <= line)
+        {
+            heading |= s.level > 0;
+            self.open.push(u32::try_from(self.next).unwrap_or(u32::MAX));
+            self.next += 1;
+        }
+        while let Some(&top) = self.open.last()
+            && self
+                .sections
+                .get(top as usize)
+                .is_none_or(|s| s.line_end < line)
+        {
+            self.open.pop();
+        }
+        (self.open.last().map(|&s| s as usize), heading)
+    }
 }
 
 fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     let text = note.text.as_str();
-    let starts = line_starts(text);
-    let start_of = |i: usize| starts.get(i).map(|&s| s as usize);
-    let line_count = starts.len();
-    let line_text = |i: usize| -> &str {
-        let s = start_of(i).unwrap_or(text.len());
-        let e = start_of(i + 1).map_or(text.len(), |n| n.saturating_sub(1));
-        text.get(s..e.max(s)).unwrap_or("").trim_end_matches('\r')
-    };
     // Mentions are found one line at a time, as the line is read: a note keeps no list of every
     // line's units, only the mentions made from them. A line's raw text ends with its line break,
     // so a mention at its end sees the same boundary as in the whole text.
     let ix32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
     let scratch = std::cell::RefCell::new(mentions::LineScratch::default());
-    let units_of = |li: usize| -> Vec<Unit> {
-        let Some(s) = start_of(li) else {
-            return Vec::new();
-        };
-        let e = start_of(li + 1).unwrap_or(text.len());
+    let units_of = |start: usize, end: usize| -> Vec<Unit> {
         let mut units = Vec::new();
         ex.mentions.find_by_line_with(
-            text.get(s..e).unwrap_or(""),
+            text.get(start..end).unwrap_or(""),
             ex.catalog,
             &mut scratch.borrow_mut(),
             |_, base, found| {
@@ -525,21 +577,13 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         );
         units
     };
-    // Innermost section per line, and each section's subject.
-    const NO_SECTION: u32 = u32::MAX;
-    let mut section_of_line: Vec<u32> = vec![NO_SECTION; line_count];
-    let section_at = |section_of_line: &[u32], li: usize| {
-        section_of_line
-            .get(li)
-            .copied()
-            .filter(|&s| s != NO_SECTION)
-            .map(|s| s as usize)
-    };
-    let mut heading_line: Vec<bool> = vec![false; line_count];
-    let mut subjects: Vec<Option<u32>> = vec![None; note.sections.len()];
+    // Each section's subject (u32::MAX for none), from its heading line and its parents.
+    const NONE: u32 = u32::MAX;
+    let mut subjects: Vec<u32> = vec![NONE; note.sections.len()];
     let mut stack: Vec<(u8, u32, Option<usize>)> = Vec::new();
     let mut facts = NoteFacts::default();
     facts.sections.reserve_exact(note.sections.len());
+    let mut heading_lines = line_spans(text).peekable();
     for (si, section) in note.sections.iter().enumerate() {
         while stack
             .last()
@@ -548,17 +592,16 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             stack.pop();
         }
         let parent_subject = stack.last().and_then(|&(_, _, s)| s);
-        let first = section.line_start.saturating_sub(1) as usize;
-        let last = (section.line_end as usize).min(line_count);
-        for slot in section_of_line.get_mut(first..last).unwrap_or(&mut []) {
-            *slot = ix32(si);
-        }
         let mut own = None;
         if section.level > 0 {
-            if let Some(h) = heading_line.get_mut(first) {
-                *h = true;
-            }
-            own = title_subject(line_text(first), &units_of(first), ex);
+            // Sections are in order of their first line: the heading lines are met in order.
+            let first = section.line_start.saturating_sub(1) as usize;
+            while heading_lines.next_if(|&(li, _, _)| li < first).is_some() {}
+            let (heading, units) = match heading_lines.peek() {
+                Some(&(li, s, e)) if li == first => (line_text(text, s, e), units_of(s, e)),
+                _ => ("", Vec::new()),
+            };
+            own = title_subject(heading, &units, ex);
             let mut residual = section.title.as_bytes().to_vec();
             for m in ex.mentions.find(&section.title, ex.catalog) {
                 for b in residual.get_mut(m.start..m.end).unwrap_or(&mut []) {
@@ -575,7 +618,7 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
         }
         let subject = own.or(parent_subject);
         if let Some(s) = subjects.get_mut(si) {
-            *s = subject.map(ix32);
+            *s = subject.map_or(NONE, ix32);
         }
         stack.push((section.level, section.line_end, subject));
         facts.sections.push(SectionFacts {
@@ -584,16 +627,23 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             ..SectionFacts::default()
         });
     }
+    drop(heading_lines);
     facts.topics_left_out = cap_topics(&mut facts.topics, &note.sections);
-    // Markers and relation input, line by line (streamed: no table of every line's facts).
+    // Markers and relation input, line by line (streamed: no table of every line's facts). The
+    // line being read, its start and its innermost section, for `done` below (relations hands
+    // a line's units over while that line is read).
+    let current: std::cell::Cell<(u32, usize, Option<usize>)> = std::cell::Cell::new((0, 0, None));
+    let mut innermost = Innermost::new(&note.sections);
     let sections = &mut facts.sections;
-    let lines = (0..line_count).map(|li| {
-        let t = line_text(li);
-        let line = u32::try_from(li + 1).unwrap_or(u32::MAX);
-        let line_units = units_of(li);
-        let section = section_at(&section_of_line, li);
+    let lines = line_spans(text).map(|(li, s, e)| {
+        let t = line_text(text, s, e);
+        let line = ix32(li + 1);
+        let line_units = units_of(s, e);
+        let (section, heading) = innermost.at(line);
+        current.set((line, s, section));
         let subject = section
-            .and_then(|si| subjects.get(si).copied().flatten())
+            .and_then(|si| subjects.get(si).copied())
+            .filter(|&s| s != NONE)
             .map(|s| s as usize);
         if let Some(kind) = markers::classify(t)
             && let Some(si) = section
@@ -622,17 +672,15 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
             line,
             units: line_units,
             subject,
-            heading: heading_line.get(li).copied().unwrap_or(false),
+            heading,
         }
     });
     // (mentions, first line) per catalog entry, and the mentions, lines outside every section
     // dropped. The units of a line handed over whole become the note's list in place when it is
-    // still empty (a megabyte line's units are most of its mentions; a unit and a mention have
-    // the same size).
+    // still empty (a megabyte line's units are most of its mentions).
     let mut by_entry: Vec<(u32, u32)> = vec![(0, 0); ex.catalog.entries.len()];
-    let mut mentions: Vec<Mention> = Vec::new();
+    let mut by_section = BySection::default();
     let (found, cap) = relations::relations(lines, &ex.kinds, &ex.cues, |line, units| {
-        let li = line.saturating_sub(1) as usize;
         for u in units.iter() {
             if let Some((count, first)) = by_entry.get_mut(u.ix()) {
                 if *count == 0 {
@@ -641,32 +689,34 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
                 *count += 1;
             }
         }
+        let (now, base, section) = current.get();
+        debug_assert_eq!(now, line, "a line's units are handed over while it is read");
         // Mentions on lines outside every section are not kept.
-        let base = start_of(li).filter(|_| section_at(&section_of_line, li).is_some());
+        let Some(section) = section.filter(|_| now == line) else {
+            return;
+        };
         let mention = |u: Unit| {
             let key = *ex.keys.get(u.ix())?;
-            let base = base?;
             Some(Mention::of_key(
                 key,
-                line,
                 base + u.start as usize,
                 base + u.end as usize,
             ))
         };
+        let before = by_section.mentions.len();
         match units {
-            Cow::Owned(units) if mentions.is_empty() => {
-                mentions = units.into_iter().filter_map(mention).collect();
+            Cow::Owned(units) if by_section.mentions.is_empty() => {
+                by_section.mentions = units.into_iter().filter_map(mention).collect();
             }
-            units => mentions.extend(units.iter().copied().filter_map(mention)),
+            units => by_section
+                .mentions
+                .extend(units.iter().copied().filter_map(mention)),
         }
+        by_section.ran(ix32(section), by_section.mentions.len() - before);
     });
     facts.found = found;
     facts.relations_capped = cap.summary();
-    share_by_section(
-        mentions,
-        |m| section_at(&section_of_line, m.line.saturating_sub(1) as usize),
-        &mut facts.sections,
-    );
+    by_section.share(&mut facts.sections);
     facts.entries = by_entry
         .iter()
         .enumerate()
@@ -676,29 +726,68 @@ fn note_facts(note_ix: usize, note: &Note, ex: &Extractor<'_>) -> NoteFacts {
     facts
 }
 
-/// Gives each section its range of the note's mentions (in line order; `section_of` is the
-/// section index of a mention's line, `None` for none). The list is grouped by section first:
-/// it already is when each section's own lines are contiguous (the usual case); a parent's
-/// lines after a child's are moved to the parent's group, keeping line order (stable sort).
-fn share_by_section(
-    mut mentions: Vec<Mention>,
-    section_of: impl Fn(&Mention) -> Option<usize>,
-    sections: &mut [SectionFacts],
-) {
-    let key = |m: &Mention| section_of(m).unwrap_or(usize::MAX);
-    if mentions.windows(2).any(|w| key(&w[0]) > key(&w[1])) {
-        mentions.sort_by_key(key);
-    }
-    if mentions.capacity() - mentions.len() > mentions.len() / 8 {
-        mentions.shrink_to_fit();
-    }
-    let all = Arc::new(mentions);
-    let mut at = 0;
-    for group in all.chunk_by(|a, b| key(a) == key(b)) {
-        if let Some(sf) = group.first().and_then(|m| sections.get_mut(key(m))) {
-            sf.mentions = Mentions::range(&all, at, at + group.len());
+/// A note's mentions in line order, as they are found, and the runs of them that fall in one
+/// section: `(section index, run length)`.
+#[derive(Default)]
+struct BySection {
+    mentions: Vec<Mention>,
+    runs: Vec<(u32, u32)>,
+}
+
+impl BySection {
+    /// The last `len` mentions are in section `section`.
+    fn ran(&mut self, section: u32, len: usize) {
+        let len = u32::try_from(len).unwrap_or(u32::MAX);
+        match self.runs.last_mut() {
+            _ if len == 0 => {}
+            Some((s, n)) if *s == section => *n = n.saturating_add(len),
+            _ => self.runs.push((section, len)),
         }
-        at += group.len();
+    }
+
+    /// Gives each section its range of the mentions. The list is grouped by section first: it
+    /// already is when each section's own lines are contiguous (the usual case); a parent's
+    /// lines after a child's are moved to the parent's group, keeping line order.
+    fn share(self, sections: &mut [SectionFacts]) {
+        let Self {
+            mut mentions,
+            mut runs,
+        } = self;
+        if !runs.is_sorted_by_key(|&(s, _)| s) {
+            let mut at = 0;
+            let mut spans: Vec<(u32, usize, usize)> = runs
+                .iter()
+                .map(|&(s, n)| {
+                    let span = (s, at, at + n as usize);
+                    at += n as usize;
+                    span
+                })
+                .collect();
+            spans.sort_by_key(|&(s, ..)| s);
+            let mut grouped = Vec::with_capacity(mentions.len());
+            runs.clear();
+            for (s, a, b) in spans {
+                let run = mentions.get(a..b).unwrap_or(&[]);
+                grouped.extend_from_slice(run);
+                match runs.last_mut() {
+                    Some((last, n)) if *last == s => *n += run.len() as u32,
+                    _ => runs.push((s, run.len() as u32)),
+                }
+            }
+            mentions = grouped;
+        }
+        if mentions.capacity() - mentions.len() > mentions.len() / 8 {
+            mentions.shrink_to_fit();
+        }
+        let all = Arc::new(mentions);
+        let mut at = 0;
+        for (s, n) in runs {
+            let n = n as usize;
+            if let Some(sf) = sections.get_mut(s as usize) {
+                sf.mentions = Mentions::range(&all, at, at + n);
+            }
+            at += n;
+        }
     }
 }
 
@@ -988,8 +1077,7 @@ mod tests {
                 .iter()
                 .rposition(|s| s.line_start <= line && line <= s.line_end)
         };
-        let starts = line_starts(text);
-        let line_of = |byte: usize| starts.partition_point(|&s| s as usize <= byte) as u32;
+        let line_of = |byte: usize| text[..byte].matches('\n').count() as u32 + 1;
         let mut expected: Vec<Vec<(String, u32, usize)>> = vec![Vec::new(); note.sections.len()];
         for (id, start, _) in ex.mentions_in(text) {
             let line = line_of(start);
@@ -999,10 +1087,10 @@ mod tests {
         }
         let mut shared = None;
         for (sf, want) in facts.sections.iter().zip(&expected) {
+            let section = &note.sections[sf.section as usize];
             let got: Vec<(String, u32, usize)> = sf
-                .mentions
-                .iter()
-                .map(|m| (m.entity_id().to_owned(), m.line, m.byte_start()))
+                .mentions_with_lines(&note, section)
+                .map(|(m, line)| (m.entity_id().to_owned(), line, m.byte_start()))
                 .collect();
             assert_eq!(
                 &got, want,
@@ -1021,17 +1109,39 @@ mod tests {
 
     #[test]
     fn a_parents_lines_after_its_child_join_the_parents_mentions_in_line_order() {
-        // Lines 1-2 in section 0, 3 in its child 1, 4 in section 0 again, 5 in none.
-        let section = [Some(0), Some(0), Some(1), Some(0), None];
-        let mentions: Vec<Mention> = [1, 2, 3, 4, 5, 3]
-            .iter()
-            .map(|&line| Mention::new("lambda", line, line as usize * 10, line as usize * 10 + 6))
-            .collect();
+        // Lines 1-2 in section 0, 3 in its child 1, 4 in section 0 again; a mention at line k
+        // starts at byte 10k.
+        let mut by = BySection::default();
+        for (line, section, count) in [(1, 0, 1), (2, 0, 2), (3, 1, 1), (4, 0, 1), (5, 1, 0)] {
+            for _ in 0..count {
+                by.mentions
+                    .push(Mention::new("lambda", line * 10, line * 10 + 6));
+            }
+            by.ran(section, count);
+        }
+        assert_eq!(by.runs, [(0, 3), (1, 1), (0, 1)]);
         let mut sections = vec![SectionFacts::default(), SectionFacts::default()];
-        share_by_section(mentions, |m| section[m.line as usize - 1], &mut sections);
-        let lines = |sf: &SectionFacts| sf.mentions.iter().map(|m| m.line).collect::<Vec<_>>();
-        assert_eq!(lines(&sections[0]), [1, 2, 4]);
-        assert_eq!(lines(&sections[1]), [3, 3]);
+        by.share(&mut sections);
+        let starts = |sf: &SectionFacts| {
+            sf.mentions
+                .iter()
+                .map(|m| m.byte_start())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(starts(&sections[0]), [10, 20, 20, 40]);
+        assert_eq!(starts(&sections[1]), [30]);
+    }
+
+    #[test]
+    fn lines_are_read_as_the_loader_counts_them() {
+        let spans = |text: &str| line_spans(text).collect::<Vec<_>>();
+        assert_eq!(spans(""), [(0, 0, 0)]);
+        assert_eq!(spans("a\n"), [(0, 0, 2)]);
+        assert_eq!(spans("a\nb"), [(0, 0, 2), (1, 2, 3)]);
+        assert_eq!(spans("a\r\n\n"), [(0, 0, 3), (1, 3, 4)]);
+        assert_eq!(line_text("a\r\n\n", 0, 3), "a");
+        assert_eq!(line_text("a\r\n\n", 3, 4), "");
+        assert_eq!(line_text("a\nb", 2, 3), "b");
     }
 
     #[test]
@@ -1051,29 +1161,30 @@ mod tests {
     #[test]
     fn mentions_and_relations_stay_compact() {
         // A big collection holds millions of each: the layout is part of the memory budget.
-        assert_eq!(std::mem::size_of::<Mention>(), 12);
-        // A line's units become mentions in place.
-        assert_eq!(std::mem::size_of::<Unit>(), std::mem::size_of::<Mention>());
+        assert_eq!(std::mem::size_of::<Mention>(), 8);
+        // A line's units become mentions in place (the standard library collects a vector
+        // into its own allocation when the items are no bigger and equally aligned).
+        assert!(std::mem::size_of::<Unit>() >= std::mem::size_of::<Mention>());
         assert_eq!(
             std::mem::align_of::<Unit>(),
             std::mem::align_of::<Mention>()
         );
         assert!(std::mem::size_of::<Found>() <= 20);
         // Longer than any catalog name: cut, never past where it started plus the cap.
-        let long = Mention::new("s3", 1, 10, 10 + 1000);
+        let long = Mention::new("s3", 10, 10 + 1000);
         assert_eq!(
             (long.byte_start(), long.byte_end()),
             (10, 10 + MAX_MENTION_LEN)
         );
-        let m = Mention::new("lambda", 7, 3_000_000_000, 3_000_000_200);
+        let m = Mention::new("lambda", 3_000_000_000, 3_000_000_200);
         assert_eq!(
             (m.byte_start(), m.byte_end()),
             (3_000_000_000, 3_000_000_200)
         );
-        let m = Mention::new("lambda", 7, 10, 16);
+        let m = Mention::new("lambda", 10, 16);
         assert_eq!(
-            (m.entity_id(), m.line, m.byte_start(), m.byte_end()),
-            ("lambda", 7, 10, 16)
+            (m.entity_id(), m.byte_start(), m.byte_end()),
+            ("lambda", 10, 16)
         );
         let json = serde_json::to_string(&m).unwrap();
         assert!(json.contains("\"entity_id\":\"lambda\""), "{json}");

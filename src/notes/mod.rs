@@ -165,4 +165,70 @@ impl Note {
     pub fn section_text(&self, section: &Section) -> &str {
         self.text.get(section.byte_range()).unwrap_or("")
     }
+
+    /// Lines of byte offsets in this note, counted from the start of `section` (one of this
+    /// note's).
+    pub fn line_counter(&self, section: &Section) -> LineCounter<'_> {
+        LineCounter::new(&self.text, section.byte_start as usize, section.line_start)
+    }
+}
+
+/// The 1-based line of byte offsets in a text, counted from a known place: each question
+/// counts the line breaks between the last offset asked and this one (either way), so offsets
+/// asked in order cost one pass over the text between them. Mentions keep no line: this gives
+/// it.
+#[derive(Clone, Debug)]
+pub struct LineCounter<'t> {
+    text: &'t [u8],
+    at: usize,
+    line: u32,
+}
+
+impl<'t> LineCounter<'t> {
+    /// `at` is the start of line `line` in `text` (a section's `byte_start` and `line_start`).
+    pub fn new(text: &'t str, at: usize, line: u32) -> Self {
+        Self {
+            text: text.as_bytes(),
+            at: at.min(text.len()),
+            line,
+        }
+    }
+
+    /// The line that holds byte `byte` (offsets past the end count to the end).
+    pub fn line_at(&mut self, byte: usize) -> u32 {
+        let byte = byte.min(self.text.len());
+        let breaks = |from: usize, to: usize| {
+            let n = memchr::memchr_iter(b'\n', self.text.get(from..to).unwrap_or(&[])).count();
+            u32::try_from(n).unwrap_or(u32::MAX)
+        };
+        if byte >= self.at {
+            self.line = self.line.saturating_add(breaks(self.at, byte));
+        } else {
+            self.line = self.line.saturating_sub(breaks(byte, self.at));
+        }
+        self.at = byte;
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LineCounter;
+
+    #[test]
+    fn line_counter_answers_offsets_in_any_order() {
+        let text = "ab\ncd\n\nef";
+        // Line 2 starts at byte 3.
+        let mut lines = LineCounter::new(text, 3, 2);
+        assert_eq!(lines.line_at(3), 2);
+        assert_eq!(lines.line_at(4), 2);
+        assert_eq!(lines.line_at(6), 3);
+        assert_eq!(lines.line_at(8), 4);
+        assert_eq!(lines.line_at(5), 2);
+        assert_eq!(lines.line_at(3), 2);
+        assert_eq!(lines.line_at(usize::MAX), 4);
+        // Asked before its starting place, it counts back.
+        let mut lines = LineCounter::new(text, 7, 4);
+        assert_eq!(lines.line_at(0), 1);
+    }
 }

@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::Compiled;
-use crate::extract::MarkerKind;
+use crate::extract::{MarkerKind, Mention};
 
 use super::model::{Level, MarkTarget, SourceLine, Store, TargetKind};
 use super::time::Timestamp;
@@ -86,6 +86,18 @@ pub fn suggestions(compiled: &Compiled, store: &Store) -> Vec<Suggestion> {
         BTreeMap::new();
 
     for (note, section, facts) in compiled.iter_sections() {
+        // Mentions keep no line: count them once per section that has markers.
+        let lines: Vec<(Mention, u32)> = if facts.markers.is_empty() {
+            Vec::new()
+        } else {
+            facts.mentions_with_lines(note, section).collect()
+        };
+        let on = |line: u32| {
+            lines
+                .iter()
+                .filter(move |&&(_, l)| l == line)
+                .map(|(m, _)| m.entity_id())
+        };
         for marker in &facts.markers {
             let reason = SuggestionReason {
                 source: SourceLine {
@@ -98,21 +110,11 @@ pub fn suggestions(compiled: &Compiled, store: &Store) -> Vec<Suggestion> {
             // Extraction's own answer (the entities the line names, else the section's
             // subject) comes first; the rules below cover facts without it.
             let named: BTreeSet<&str> = marker.entities.iter().map(String::as_str).collect();
-            let on_line: BTreeSet<&str> = facts
-                .mentions
-                .iter()
-                .filter(|m| m.line == marker.line)
-                .map(|m| m.entity_id())
-                .collect();
+            let on_line: BTreeSet<&str> = on(marker.line).collect();
             let chosen = if !named.is_empty() {
                 named
             } else if on_line.is_empty() {
-                facts
-                    .mentions
-                    .iter()
-                    .filter(|m| m.line == section.line_start)
-                    .map(|m| m.entity_id())
-                    .collect()
+                on(section.line_start).collect()
             } else {
                 on_line
             };

@@ -87,11 +87,16 @@ pub fn source_lines(compiled: &Compiled, id: &str, limit: usize) -> Vec<SourceLi
                 text: line_text(note, section.line_start),
             });
         }
-        for mention in facts.mentions.iter().filter(|m| m.entity_id() == id) {
+        // Lines are counted only in sections that mention it.
+        let mut lines = None;
+        for m in facts.mentions.iter().filter(|m| m.entity_id() == id) {
+            let line = lines
+                .get_or_insert_with(|| note.line_counter(section))
+                .line_at(m.byte_start());
             out.insert(SourceLine {
                 file: note.file.clone(),
-                line: mention.line,
-                text: line_text(note, mention.line),
+                line,
+                text: line_text(note, line),
             });
         }
     }
