@@ -1,8 +1,9 @@
 //! Shared by both parsers: a line table over a note's text and the step that turns a list of
 //! headings into [`Section`]s with heading paths, content-derived ids and line/byte ranges.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use hashbrown::HashTable;
 
 use super::Section;
 
@@ -107,8 +108,16 @@ pub fn build_sections(
     let mut out = Vec::with_capacity(headings.len() + 1);
     // Slugs used so far, with their count: a repeated path gets `~N`. The text before the first
     // heading has the empty slug, which a heading without letters or digits (`# ---`) has too.
-    let mut seen: HashMap<String, u32, BuildFnv> =
-        HashMap::with_capacity_and_hasher(headings.len() + 1, BuildFnv);
+    // The table holds (index in `out` of the first section with the slug, count): the slug is
+    // that section's id after `file#` (the first has no `~N`), so no slug is kept twice.
+    let mut seen: HashTable<(u32, u32)> = HashTable::with_capacity(headings.len() + 1);
+    let prefix = file.len() + 1;
+    let slug_of = |out: &[Section], ix: u32| -> u64 {
+        let id = out
+            .get(ix as usize)
+            .map_or("", |s| s.id.get(prefix..).unwrap_or(""));
+        fnv(id)
+    };
     // One copy of the file name for every section of the note.
     let shared_file: Arc<str> = Arc::from(file);
     let first = headings.first().map_or(n, |h| h.line.min(n));
@@ -130,7 +139,7 @@ pub fn build_sections(
                 end.max(preamble_from),
                 String::new(),
             ));
-            seen.insert(String::new(), 1);
+            seen.insert_unique(fnv(""), (0, 1), |&(ix, _)| slug_of(&out, ix));
         }
     }
     // For each heading, the line of the next heading of the same or a higher level: one pass
@@ -169,9 +178,22 @@ pub fn build_sections(
         let parent = stack.last().map(|&(_, ix, _)| ix);
         let ix = u32::try_from(out.len()).unwrap_or(u32::MAX);
         stack.push((h.level, ix, slug.clone()));
-        let count = seen.entry(slug.clone()).or_insert(0);
-        *count += 1;
-        let slug = if *count > 1 {
+        let hash = fnv(&slug);
+        let first_with = |&(first, _): &(u32, u32)| {
+            out.get(first as usize)
+                .is_some_and(|s: &Section| s.id.get(prefix..) == Some(slug.as_str()))
+        };
+        let count = match seen.find_mut(hash, first_with) {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                seen.insert_unique(hash, (ix, 1), |&(first, _)| slug_of(&out, first));
+                1
+            }
+        };
+        let slug = if count > 1 {
             format!("{slug}~{count}")
         } else {
             slug
@@ -233,29 +255,12 @@ fn make_section(
     }
 }
 
-/// FNV-1a: section ids are short strings hashed once each; SipHash's DoS resistance buys
-/// nothing here.
-#[derive(Clone, Copy, Default)]
-struct BuildFnv;
-
-struct Fnv(u64);
-
-impl std::hash::BuildHasher for BuildFnv {
-    type Hasher = Fnv;
-    fn build_hasher(&self) -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+/// FNV-1a of a slug: section ids are short strings hashed once each; SipHash's DoS resistance
+/// buys nothing here.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// `true` for a line that is empty or only whitespace.
