@@ -34,6 +34,21 @@ impl Compiled {
         Some((note, section))
     }
 
+    /// The note and section with section id `id` (see [`crate::notes::section_id`]).
+    pub fn section_by_id(&self, id: &str) -> Option<(&Note, &Section)> {
+        self.notes
+            .notes
+            .iter()
+            .find_map(|note| note.section_by_id(id).map(|s| (note, s)))
+    }
+
+    /// The facts of `section`, one of this compile's sections.
+    pub fn facts_of(&self, section: &Section) -> Option<&SectionFacts> {
+        self.iter_sections()
+            .find(|&(_, s, _)| std::ptr::eq(s, section))
+            .map(|(.., facts)| facts)
+    }
+
     /// Iterates over every section with its note and facts.
     pub fn iter_sections(&self) -> impl Iterator<Item = (&Note, &Section, &SectionFacts)> {
         self.sections
@@ -82,7 +97,7 @@ impl Compiled {
         let sections = self
             .iter_sections()
             .map(|(note, section, facts)| SectionJson {
-                id: section.id.clone(),
+                id: note.section_id(section),
                 file: section.file.to_string(),
                 title: section.title.to_string(),
                 level: section.level,

@@ -530,7 +530,7 @@ fn diff(file: &str, old: Option<&Note>, new: Option<&Note>) -> Change {
                 .iter()
                 .map(|s| {
                     (
-                        s.id.clone(),
+                        n.section_id(s),
                         (
                             s.title.to_string(),
                             s.line_start,

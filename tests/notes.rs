@@ -48,7 +48,7 @@ fn loads_a_folder_recursively_in_a_stable_order() {
     let ids = |l: &notes::LoadedNotes| -> Vec<String> {
         l.notes
             .iter()
-            .flat_map(|n| n.sections.iter().map(|s| s.id.clone()))
+            .flat_map(|n| n.sections.iter().map(|s| n.section_id(s)))
             .collect()
     };
     assert_eq!(ids(&loaded), ids(&again));
@@ -75,7 +75,10 @@ fn plain_outline_sections_through_the_loader() {
         note.heading_path(dlq),
         ["Amazon SQS", "Dead-letter queues for SQS"]
     );
-    assert_eq!(dlq.id, "sqs.txt#amazon-sqs/dead-letter-queues-for-sqs");
+    assert_eq!(
+        note.section_id(dlq),
+        "sqs.txt#amazon-sqs/dead-letter-queues-for-sqs"
+    );
     assert!(
         note.section_text(dlq)
             .starts_with("Dead-letter queues for SQS :")

@@ -73,7 +73,6 @@ fn note(file: &str, secs: &[Sec], note_index: usize) -> (Note, Vec<SectionFacts>
         };
         let title = s.path.last().unwrap().to_string();
         sections.push(Section {
-            id: format!("{file}#{}", cloudatlas::util::slug(&s.path.join(" "))),
             file: file.into(),
             title: title.into(),
             parent: (0..i)
@@ -81,6 +80,7 @@ fn note(file: &str, secs: &[Sec], note_index: usize) -> (Note, Vec<SectionFacts>
                 .find(|&k| secs[k].path.len() < level)
                 .map(|k| k as u32),
             level: level as u8,
+            repeat: 1,
             line_start: starts[i].0,
             line_end,
             byte_start: starts[i].1 as u32,
@@ -437,7 +437,7 @@ fn hits_carry_sections_snippets_and_highlights() {
     assert_eq!(hit.file, "compute.md");
     assert_eq!(
         hit.section_id,
-        "compute.md#scaling-fleets-autoscaling-lifecycle-hooks"
+        "compute.md#scaling-fleets/autoscaling-lifecycle-hooks"
     );
     assert_eq!(hit.entity_ids, ["auto-scaling"]);
     assert!(hit.line_start < hit.line_end);

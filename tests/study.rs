@@ -35,13 +35,15 @@ fn line_start_byte(text: &str, line: u32) -> usize {
         .sum()
 }
 
+/// A top-level section of `devops.txt`, whose id is `devops.txt#{slug}`.
 fn section(text: &str, slug: &str, title: &str, lines: (u32, u32)) -> Section {
+    assert_eq!(cloudatlas::util::slug(title), slug);
     Section {
-        id: format!("devops.txt#{slug}"),
         file: "devops.txt".into(),
         title: title.into(),
         parent: None,
         level: 1,
+        repeat: 1,
         line_start: lines.0,
         line_end: lines.1,
         byte_start: line_start_byte(text, lines.0) as u32,
@@ -798,9 +800,9 @@ fn cli_add_list_review_export_remove() {
     let notes = Dir::new();
     notes.create("aws.txt", "CodePipeline\n - stages and actions\n");
     let notes_path = notes.path().to_str().unwrap();
-    let section_id = cloudatlas::compile(notes.path()).unwrap().notes.notes[0].sections[0]
-        .id
-        .clone();
+    let compiled = cloudatlas::compile(notes.path()).unwrap();
+    let note = &compiled.notes.notes[0];
+    let section_id = note.section_id(&note.sections[0]);
 
     let out = cli(
         data.path(),

@@ -46,8 +46,8 @@ impl Collection {
             for id in facts.entity_ids() {
                 sections_by_entity.entry(id).or_default().push(i);
             }
-            if let Some((_, section)) = compiled.section(facts) {
-                section_index.insert(section.id.clone(), i);
+            if let Some((note, section)) = compiled.section(facts) {
+                section_index.insert(note.section_id(section), i);
             }
         }
         let source_is_dir = source.path().is_some_and(std::path::Path::is_dir);

@@ -282,7 +282,7 @@ fn section_ui(
             return;
         }
     }
-    let open_id = ui.make_persistent_id(("section-open", current, section.id.as_str()));
+    let open_id = ui.make_persistent_id(("section-open", current, note.section_id(section)));
     let mut open = ui.data_mut(|d| *d.get_temp_mut_or(open_id, default_open));
     let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());

@@ -1092,11 +1092,7 @@ mod tests {
                 .mentions_with_lines(&note, section)
                 .map(|(m, line)| (m.entity_id().to_owned(), line, m.byte_start()))
                 .collect();
-            assert_eq!(
-                &got, want,
-                "section {}",
-                note.sections[sf.section as usize].id
-            );
+            assert_eq!(&got, want, "section {}", note.section_id(section));
             if let Some(all) = &sf.mentions.all {
                 assert!(Arc::ptr_eq(
                     shared.get_or_insert_with(|| Arc::clone(all)),

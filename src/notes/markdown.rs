@@ -669,7 +669,10 @@ mod tests {
             crate::notes::heading_path(&p.sections, &p.sections[1]),
             ["S3", "Versioning"]
         );
-        assert_eq!(p.sections[1].id, "n.md#s3/versioning");
+        assert_eq!(
+            crate::notes::section_id(&p.sections, &p.sections[1]),
+            "n.md#s3/versioning"
+        );
     }
 
     #[test]

@@ -88,9 +88,6 @@ pub struct FrontMatter {
 /// next heading of the same or a higher level.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
-    /// Content-derived id: `file#slug-of-heading-path`, with `~N` appended when the same path
-    /// occurs more than once in a file. Stable across a recompile and edits elsewhere.
-    pub id: String,
     /// The note's path relative to the notes root (shared by every section of the note).
     pub file: Arc<str>,
     /// The heading text, cleaned of decoration (`CodeDeploy -` → `CodeDeploy`).
@@ -100,6 +97,9 @@ pub struct Section {
     pub parent: Option<u32>,
     /// 1 for a top-level heading, 2 for a sub-heading, and so on; 0 for text before any heading.
     pub level: u8,
+    /// Which section of its note with the same heading path this is: 1 for the first, `N` for
+    /// the N-th, whose id ends in `~N` (see [`section_id`]).
+    pub repeat: u32,
     /// 1-based first line (the heading line).
     pub line_start: u32,
     /// 1-based last line, inclusive. Sections of the same level never overlap.
@@ -115,6 +115,30 @@ impl Section {
     pub fn byte_range(&self) -> std::ops::Range<usize> {
         self.byte_start as usize..self.byte_end as usize
     }
+}
+
+/// The content-derived id of `section` (one of `sections`, its note's):
+/// `file#slug/of/heading/path`, with `~N` appended to the N-th section of a note with the same
+/// path; `file#` for the text before the first heading. Stable across a recompile and edits
+/// elsewhere. Made when asked (a note of many headings would hold one path-long string per
+/// heading): from the titles of the section and its parents.
+pub fn section_id(sections: &[Section], section: &Section) -> String {
+    use std::fmt::Write as _;
+    let mut id = String::with_capacity(section.file.len() + 1 + 2 * section.title.len());
+    id.push_str(&section.file);
+    id.push('#');
+    if section.level > 0 {
+        for (i, title) in heading_path(sections, section).into_iter().enumerate() {
+            if i > 0 {
+                id.push('/');
+            }
+            id.push_str(&crate::util::slug(title));
+        }
+    }
+    if section.repeat > 1 {
+        let _ = write!(id, "~{}", section.repeat);
+    }
+    id
 }
 
 /// Titles of the enclosing sections of `section` among `sections` (its note's), outermost
@@ -159,6 +183,22 @@ impl Note {
     /// then its own.
     pub fn heading_path<'a>(&'a self, section: &'a Section) -> Vec<&'a str> {
         heading_path(&self.sections, section)
+    }
+
+    /// The id of `section`, one of this note's ([`section_id`]).
+    pub fn section_id(&self, section: &Section) -> String {
+        section_id(&self.sections, section)
+    }
+
+    /// The section of this note with id `id`.
+    pub fn section_by_id(&self, id: &str) -> Option<&Section> {
+        let rest = id.strip_prefix(self.file.as_str())?.strip_prefix('#')?;
+        // The path's last title is the section's own: skip the others without making an id.
+        let own = rest.rsplit('/').next().unwrap_or(rest);
+        let own = own.split_once('~').map_or(own, |(slug, _)| slug);
+        self.sections.iter().find(|s| {
+            (s.level == 0 || crate::util::slug(&s.title) == own) && self.section_id(s) == id
+        })
     }
 
     /// The text of a section of this note.
@@ -213,7 +253,41 @@ impl<'t> LineCounter<'t> {
 
 #[cfg(test)]
 mod tests {
-    use super::LineCounter;
+    use super::{LineCounter, NoteFormat, Section, parse_note};
+
+    #[test]
+    fn section_ids_are_made_from_heading_paths_and_found_again() {
+        let text = "intro\n# S3\n## Versioning\ntext\n## Versioning\nmore\n# S3\n# ---\n## Ünïcode Title\n";
+        let note = parse_note(
+            "dir/a#b.md",
+            NoteFormat::Markdown,
+            text.to_owned(),
+            &mut Vec::new(),
+        );
+        let ids: Vec<String> = note.sections.iter().map(|s| note.section_id(s)).collect();
+        assert_eq!(
+            ids,
+            [
+                "dir/a#b.md#",
+                "dir/a#b.md#s3",
+                "dir/a#b.md#s3/versioning",
+                "dir/a#b.md#s3/versioning~2",
+                "dir/a#b.md#s3~2",
+                "dir/a#b.md#~2",
+                "dir/a#b.md#/ünïcode-title",
+            ]
+        );
+        for (section, id) in note.sections.iter().zip(&ids) {
+            assert!(
+                std::ptr::eq(note.section_by_id(id).unwrap(), section),
+                "{id}"
+            );
+        }
+        assert!(note.section_by_id("dir/a#b.md#s3/versioning~3").is_none());
+        assert!(note.section_by_id("other.md#s3").is_none());
+        // Ids are not stored: a note of many headings holds no path-long string per heading.
+        assert!(std::mem::size_of::<Section>() <= 64);
+    }
 
     #[test]
     fn line_counter_answers_offsets_in_any_order() {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use hashbrown::HashTable;
 
-use super::Section;
+use super::{Section, section_id};
 
 /// Byte ranges of every line of a text: `start..end` excludes the line terminator (`\n` or
 /// `\r\n`). A text ending in a newline has no empty last line; an empty text has no lines.
@@ -112,11 +112,11 @@ pub fn build_sections(
     // that section's id after `file#` (the first has no `~N`), so no slug is kept twice.
     let mut seen: HashTable<(u32, u32)> = HashTable::with_capacity(headings.len() + 1);
     let prefix = file.len() + 1;
-    let slug_of = |out: &[Section], ix: u32| -> u64 {
-        let id = out
-            .get(ix as usize)
-            .map_or("", |s| s.id.get(prefix..).unwrap_or(""));
-        fnv(id)
+    // The heading path slug of a section already made: its id after `file#`.
+    let path_of = |out: &[Section], ix: u32| -> String {
+        let id = out.get(ix as usize).map(|s| section_id(out, s));
+        id.and_then(|id| id.get(prefix..).map(str::to_owned))
+            .unwrap_or_default()
     };
     // One copy of the file name for every section of the note.
     let shared_file: Arc<str> = Arc::from(file);
@@ -137,9 +137,9 @@ pub fn build_sections(
                 0,
                 preamble_from,
                 end.max(preamble_from),
-                String::new(),
+                1,
             ));
-            seen.insert_unique(fnv(""), (0, 1), |&(ix, _)| slug_of(&out, ix));
+            seen.insert_unique(fnv(""), (0, 1), |&(ix, _)| fnv(&path_of(&out, ix)));
         }
     }
     // For each heading, the line of the next heading of the same or a higher level: one pass
@@ -179,24 +179,16 @@ pub fn build_sections(
         let ix = u32::try_from(out.len()).unwrap_or(u32::MAX);
         stack.push((h.level, ix, slug.clone()));
         let hash = fnv(&slug);
-        let first_with = |&(first, _): &(u32, u32)| {
-            out.get(first as usize)
-                .is_some_and(|s: &Section| s.id.get(prefix..) == Some(slug.as_str()))
-        };
+        let first_with = |&(first, _): &(u32, u32)| path_of(&out, first) == slug;
         let count = match seen.find_mut(hash, first_with) {
             Some((_, count)) => {
                 *count += 1;
                 *count
             }
             None => {
-                seen.insert_unique(hash, (ix, 1), |&(first, _)| slug_of(&out, first));
+                seen.insert_unique(hash, (ix, 1), |&(first, _)| fnv(&path_of(&out, first)));
                 1
             }
-        };
-        let slug = if count > 1 {
-            format!("{slug}~{count}")
-        } else {
-            slug
         };
         out.push(make_section(
             &shared_file,
@@ -207,7 +199,7 @@ pub fn build_sections(
             h.level,
             h.line,
             end,
-            slug,
+            count,
         ));
     }
     out
@@ -236,18 +228,16 @@ fn make_section(
     level: u8,
     start: usize,
     end: usize,
-    slug: String,
+    repeat: u32,
 ) -> Section {
     let byte_start = lines.span(start).0;
     let byte_end = lines.span(end).1.max(byte_start).min(text.len());
-    let mut id = format!("{file}#{slug}");
-    id.shrink_to_fit();
     Section {
-        id,
         file: Arc::clone(file),
         title,
         parent,
         level,
+        repeat,
         line_start: line_no(start),
         line_end: line_no(end),
         byte_start: u32::try_from(byte_start).unwrap_or(u32::MAX),
@@ -299,9 +289,11 @@ mod tests {
         };
         let heads = [h(2, 1, "A"), h(4, 2, "B"), h(7, 1, "A")];
         let s = build_sections("n.txt", text, &lines, &heads, &is_blank, 0);
+        let ids: Vec<String> = s.iter().map(|x| section_id(&s, x)).collect();
         let got: Vec<(u8, u32, u32, &str)> = s
             .iter()
-            .map(|s| (s.level, s.line_start, s.line_end, s.id.as_str()))
+            .zip(&ids)
+            .map(|(s, id)| (s.level, s.line_start, s.line_end, id.as_str()))
             .collect();
         assert_eq!(
             got,

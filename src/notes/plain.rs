@@ -1130,7 +1130,7 @@ mod tests {
             .map(|s| (s.level, s.line_start, s.line_end))
             .collect();
         assert_eq!(got, [(1, 1, 1), (1, 3, 4), (1, 8, 9)]);
-        assert_eq!(s[1].id, "n.txt#iam");
+        assert_eq!(crate::notes::section_id(&s, &s[1]), "n.txt#iam");
         assert_eq!(crate::notes::heading_path(&s, &s[2]), ["KMS"]);
         assert_eq!(s[2].parent, None);
     }

@@ -283,7 +283,7 @@ fn docs_of<'a>(
                 .collect();
             kinds.extend(facts.markers.iter().map(|m| m.kind.as_str().to_owned()));
             SectionDoc {
-                id: section.id.clone(),
+                id: note.section_id(section),
                 file: section.file.to_string(),
                 title: section.title.to_string(),
                 ancestors,

@@ -124,7 +124,8 @@ pub fn suggestions(compiled: &Compiled, store: &Store) -> Vec<Suggestion> {
                     .get(&key)
                     .is_none_or(|(start, ..)| section.line_start >= *start);
                 if innermost {
-                    section_fallback.insert(key, (section.line_start, section.id.clone(), reason));
+                    section_fallback
+                        .insert(key, (section.line_start, note.section_id(section), reason));
                 }
             } else {
                 for id in chosen {

@@ -20,7 +20,7 @@ pub fn live_ids(compiled: &Compiled) -> BTreeSet<String> {
         .map(|e| e.id.clone())
         .collect();
     for note in &compiled.notes.notes {
-        ids.extend(note.sections.iter().map(|s| s.id.clone()));
+        ids.extend(note.sections.iter().map(|s| note.section_id(s)));
     }
     ids
 }
@@ -37,7 +37,7 @@ pub fn lookup(compiled: &Compiled, id: &str) -> Option<MarkTarget> {
         });
     }
     compiled.notes.notes.iter().find_map(|note| {
-        let section = note.sections.iter().find(|s| s.id == id)?;
+        let section = note.section_by_id(id)?;
         Some(MarkTarget {
             id: id.to_owned(),
             kind: TargetKind::Section,
@@ -79,8 +79,9 @@ pub fn line_text(note: &Note, line: u32) -> String {
 /// section, its heading line. Sorted by file and line, without duplicates.
 pub fn source_lines(compiled: &Compiled, id: &str, limit: usize) -> Vec<SourceLine> {
     let mut out: BTreeSet<SourceLine> = BTreeSet::new();
+    let marked = compiled.section_by_id(id).map(|(_, s)| s);
     for (note, section, facts) in compiled.iter_sections() {
-        if section.id == id {
+        if marked.is_some_and(|m| std::ptr::eq(m, section)) {
             out.insert(SourceLine {
                 file: note.file.clone(),
                 line: section.line_start,

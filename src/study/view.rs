@@ -33,10 +33,9 @@ pub fn weak_neighbourhood(store: &Store, compiled: &Compiled) -> BTreeSet<String
                 }
             }
         } else {
-            for (_, section, facts) in compiled.iter_sections() {
-                if section.id == mark.id {
-                    out.extend(facts.entity_ids());
-                }
+            let section = compiled.section_by_id(&mark.id);
+            if let Some(facts) = section.and_then(|(_, s)| compiled.facts_of(s)) {
+                out.extend(facts.entity_ids());
             }
         }
     }

@@ -556,11 +556,11 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, h)| Section {
-                    id: format!("{file}#{}", slug(h)),
                     file: file.into(),
                     title: (*h).into(),
                     parent: None,
                     level: 1,
+                    repeat: 1,
                     line_start: u32::try_from(i + 1).unwrap(),
                     line_end: u32::try_from(i + 1).unwrap(),
                     byte_start: 0,

@@ -50,15 +50,16 @@ pub fn check_note(note: &Note) -> Result<(), String> {
     };
     let mut ids = HashSet::new();
     let mut previous_start = 0;
-    for (k, s) in note.sections.iter().enumerate() {
-        let at = format!("section {k} `{}` ({}–{})", s.id, s.line_start, s.line_end);
+    let section_ids: Vec<String> = note.sections.iter().map(|s| note.section_id(s)).collect();
+    for ((k, s), id) in note.sections.iter().enumerate().zip(&section_ids) {
+        let at = format!("section {k} `{id}` ({}–{})", s.line_start, s.line_end);
         if *s.file != *note.file {
             return Err(format!("{at}: file {} is not the note's", s.file));
         }
-        if !s.id.starts_with(&format!("{}#", note.file)) {
+        if !id.starts_with(&format!("{}#", note.file)) {
             return Err(format!("{at}: id does not start with the file"));
         }
-        if !ids.insert(s.id.as_str()) {
+        if !ids.insert(id.as_str()) {
             return Err(format!("{at}: id used twice"));
         }
         if s.line_start < 1 || s.line_start > s.line_end || s.line_end as usize > n {
@@ -128,13 +129,20 @@ pub fn check_note(note: &Note) -> Result<(), String> {
             if p.level == s.level {
                 return Err(format!(
                     "`{}` and `{}` (level {}) share lines",
-                    p.id, s.id, s.level
+                    note.section_id(p),
+                    note.section_id(s),
+                    s.level
                 ));
             }
             if p.level >= 1 && p.level < s.level && s.line_end > p.line_end {
                 return Err(format!(
                     "`{}` ({}–{}) runs past its parent `{}` ({}–{})",
-                    s.id, s.line_start, s.line_end, p.id, p.line_start, p.line_end
+                    note.section_id(s),
+                    s.line_start,
+                    s.line_end,
+                    note.section_id(p),
+                    p.line_start,
+                    p.line_end
                 ));
             }
         }

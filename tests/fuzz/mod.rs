@@ -157,7 +157,7 @@ fn a_heading_without_letters_does_not_share_the_preamble_id() {
         &mut Vec::new(),
     );
     check_note(&note).unwrap();
-    let ids: Vec<&str> = note.sections.iter().map(|s| s.id.as_str()).collect();
+    let ids: Vec<String> = note.sections.iter().map(|s| note.section_id(s)).collect();
     assert_eq!(ids, ["n.md#", "n.md#~2", "n.md#~3"]);
 }
 
@@ -186,7 +186,7 @@ fn the_note_checks_catch_broken_sections() {
     };
     assert!(broken(&|n| end_at(n, 0, 5)).contains("share lines"));
     assert!(broken(&|n| end_at(n, 1, 5)).contains("runs past its parent"));
-    assert!(broken(&|n| n.sections[2].id = n.sections[0].id.clone()).contains("twice"));
+    assert!(broken(&|n| n.sections[2].title = n.sections[0].title.clone()).contains("twice"));
     assert!(broken(&|n| n.sections[1].parent = Some(2)).contains("parent 2 is not"));
     assert!(broken(&|n| n.sections[1].parent = None).contains("enclosed by Some(0)"));
     assert!(broken(&|n| n.sections[1].byte_start += 1).contains("bytes"));
