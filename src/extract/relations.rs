@@ -21,7 +21,8 @@ use super::cues::{CueMatch, CueMatcher, Direction};
 use super::markers::strip_bullet;
 
 /// An entity mention inside one line, positions relative to the line: 12 bytes with 4-byte
-/// alignment, like a [`super::Mention`], so a line's units become mentions in place.
+/// alignment, no smaller than a [`super::Mention`] and aligned alike, so a line's units become
+/// mentions in place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unit {
     /// Catalog entry index.

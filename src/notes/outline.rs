@@ -109,7 +109,7 @@ pub fn build_sections(
     // Slugs used so far, with their count: a repeated path gets `~N`. The text before the first
     // heading has the empty slug, which a heading without letters or digits (`# ---`) has too.
     // The table holds (index in `out` of the first section with the slug, count): the slug is
-    // that section's id after `file#` (the first has no `~N`), so no slug is kept twice.
+    // made again from that section's heading path when a hash matches, so no slug is kept.
     let mut seen: HashTable<(u32, u32)> = HashTable::with_capacity(headings.len() + 1);
     let prefix = file.len() + 1;
     // The heading path slug of a section already made: its id after `file#`.
@@ -245,8 +245,8 @@ fn make_section(
     }
 }
 
-/// FNV-1a of a slug: section ids are short strings hashed once each; SipHash's DoS resistance
-/// buys nothing here.
+/// FNV-1a of a slug: slugs are short strings hashed once each; SipHash's DoS resistance buys
+/// nothing here.
 fn fnv(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
