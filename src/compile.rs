@@ -42,11 +42,25 @@ impl Compiled {
             .find_map(|note| note.section_by_id(id).map(|s| (note, s)))
     }
 
-    /// The facts of `section`, one of this compile's sections.
-    pub fn facts_of(&self, section: &Section) -> Option<&SectionFacts> {
-        self.iter_sections()
-            .find(|&(_, s, _)| std::ptr::eq(s, section))
-            .map(|(.., facts)| facts)
+    /// The facts of the section with id `id`.
+    pub fn facts_by_id(&self, id: &str) -> Option<&SectionFacts> {
+        let (n, s) = self.notes.notes.iter().enumerate().find_map(|(n, note)| {
+            let section = note.section_by_id(id)?;
+            let s = note
+                .sections
+                .iter()
+                .position(|x| std::ptr::eq(x, section))?;
+            Some((n, s))
+        })?;
+        let key = (u32::try_from(n).ok()?, u32::try_from(s).ok()?);
+        // In note order, then section order.
+        match self
+            .sections
+            .binary_search_by_key(&key, |f| (f.note, f.section))
+        {
+            Ok(i) => self.sections.get(i),
+            Err(_) => self.sections.iter().find(|f| (f.note, f.section) == key),
+        }
     }
 
     /// Iterates over every section with its note and facts.

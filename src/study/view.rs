@@ -33,8 +33,7 @@ pub fn weak_neighbourhood(store: &Store, compiled: &Compiled) -> BTreeSet<String
                 }
             }
         } else {
-            let section = compiled.section_by_id(&mark.id);
-            if let Some(facts) = section.and_then(|(_, s)| compiled.facts_of(s)) {
+            if let Some(facts) = compiled.facts_by_id(&mark.id) {
                 out.extend(facts.entity_ids());
             }
         }
