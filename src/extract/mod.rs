@@ -1128,6 +1128,39 @@ mod tests {
         assert_eq!(starts(&sections[1]), [30]);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Any mix of headings, outline levels, blank and text lines: each mention goes to the
+        /// innermost section of its line (the last one, in order, whose lines hold it), with its
+        /// line, as a naive search over all sections finds them.
+        #[test]
+        fn mentions_go_to_the_innermost_section_of_their_line(
+            picks in proptest::collection::vec(0usize..14, 0..40),
+            markdown in proptest::bool::ANY,
+        ) {
+            const LINES: [&str; 14] = [
+                "# Amazon S3",
+                "## Versioning in S3",
+                "### Lambda triggers",
+                "#### Deep",
+                "",
+                "text about IAM and KMS",
+                "CodeDeploy -",
+                " - EC2 and ECS",
+                "\tDynamoDB streams :",
+                "\t - Kinesis too",
+                " - back in the parent: IAM role",
+                "====",
+                "plain words",
+                "SQS\r",
+            ];
+            let text: String = picks.iter().map(|&k| format!("{}\n", LINES[k])).collect();
+            let format = if markdown { NoteFormat::Markdown } else { NoteFormat::Plain };
+            check_section_mentions(format, &text);
+        }
+    }
+
     #[test]
     fn lines_are_read_as_the_loader_counts_them() {
         let spans = |text: &str| line_spans(text).collect::<Vec<_>>();
