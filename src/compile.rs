@@ -44,14 +44,8 @@ impl Compiled {
 
     /// The facts of the section with id `id`.
     pub fn facts_by_id(&self, id: &str) -> Option<&SectionFacts> {
-        let (n, s) = self.notes.notes.iter().enumerate().find_map(|(n, note)| {
-            let section = note.section_by_id(id)?;
-            let s = note
-                .sections
-                .iter()
-                .position(|x| std::ptr::eq(x, section))?;
-            Some((n, s))
-        })?;
+        let (n, s) = (self.notes.notes.iter().enumerate())
+            .find_map(|(n, note)| Some((n, note.section_index(id)?)))?;
         let key = (u32::try_from(n).ok()?, u32::try_from(s).ok()?);
         // In note order, then section order.
         match self

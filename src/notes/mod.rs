@@ -192,11 +192,16 @@ impl Note {
 
     /// The section of this note with id `id`.
     pub fn section_by_id(&self, id: &str) -> Option<&Section> {
+        self.sections.get(self.section_index(id)?)
+    }
+
+    /// The index in [`Note::sections`] of the section with id `id`.
+    pub fn section_index(&self, id: &str) -> Option<usize> {
         let rest = id.strip_prefix(self.file.as_str())?.strip_prefix('#')?;
         // The path's last title is the section's own: skip the others without making an id.
         let own = rest.rsplit('/').next().unwrap_or(rest);
         let own = own.split_once('~').map_or(own, |(slug, _)| slug);
-        self.sections.iter().find(|s| {
+        self.sections.iter().position(|s| {
             (s.level == 0 || crate::util::slug(&s.title) == own) && self.section_id(s) == id
         })
     }
